@@ -1,0 +1,2 @@
+#include "CLSTM.h"
+int clstm_version(void) { return 1; }

@@ -1,0 +1,142 @@
+// swift-tools-version: 6.1
+//
+// Shadowcast: one package, one module per pipeline stage (see README "Architecture").
+// Data flows Traffic → Profiler → Forecast → Synthesis → Emission → Monitor → Autoscale;
+// Shadow, Lab and Report sit beside the pipeline; `Shadowcast` re-exports the public API and
+// `shadowcast` is the command-line tool.
+import PackageDescription
+import class Foundation.ProcessInfo
+
+/// package-benchmark makes every `swift build` much slower (BUILD-NOTES.md), so the benchmark
+/// targets exist only when SHADOWCAST_BENCHMARKS is set: `SHADOWCAST_BENCHMARKS=1 swift package benchmark`.
+let withBenchmarks = ProcessInfo.processInfo.environment["SHADOWCAST_BENCHMARKS"] != nil
+
+var dependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+]
+
+var targets: [Target] = [
+    // MARK: System libraries (pkg-config; installed by tools/bootstrap)
+    .systemLibrary(
+        name: "COpenBLAS", path: "CSources/COpenBLAS", pkgConfig: "openblas",
+        providers: [.apt(["libopenblas-dev", "pkg-config"])]),
+    .systemLibrary(
+        name: "CURing", path: "CSources/CURing", pkgConfig: "liburing",
+        providers: [.apt(["liburing-dev", "pkg-config"])]),
+    .systemLibrary(
+        name: "CZlib", path: "CSources/CZlib", pkgConfig: "zlib",
+        providers: [.apt(["zlib1g-dev", "pkg-config"])]),
+
+    // MARK: C cores
+    .target(
+        name: "CEmit", dependencies: ["CURing"], path: "CSources/CEmit",
+        cSettings: [.define("_GNU_SOURCE")]),
+    .target(
+        name: "CLSTM", dependencies: ["COpenBLAS"], path: "CSources/CLSTM",
+        cSettings: [.define("_GNU_SOURCE")]),
+
+    // MARK: Pipeline stages
+    .target(name: "Traffic", dependencies: ["CZlib"]),
+    .target(name: "Profiler", dependencies: ["Traffic"]),
+    .target(name: "Forecast", dependencies: ["CLSTM"]),
+    .target(
+        name: "Synthesis",
+        dependencies: ["Traffic", "Profiler", .product(name: "Yams", package: "Yams")]),
+    .target(
+        name: "Emission",
+        dependencies: [
+            "CEmit", "Traffic",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
+    .target(
+        name: "Monitor",
+        dependencies: [
+            "Traffic", "Emission",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
+    .target(
+        name: "Autoscale",
+        dependencies: [.product(name: "Logging", package: "swift-log")]),
+    .target(
+        name: "Lab",
+        dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+    .target(
+        name: "Shadow",
+        dependencies: [
+            "Traffic",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+    .target(name: "Report"),
+    .target(
+        name: "Shadowcast",
+        dependencies: [
+            "Traffic", "Profiler", "Forecast", "Synthesis", "Emission", "Monitor", "Autoscale",
+            "Lab", "Shadow", "Report",
+        ]),
+    .executableTarget(
+        name: "shadowcast",
+        dependencies: [
+            "Shadowcast",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+    // MARK: Tests (Swift Testing)
+    .testTarget(name: "TrafficTests", dependencies: ["Traffic"]),
+    .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "Traffic"]),
+    .testTarget(name: "ForecastTests", dependencies: ["Forecast"]),
+    .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Profiler", "Traffic"]),
+    .testTarget(name: "EmissionTests", dependencies: ["Emission", "Traffic"]),
+    .testTarget(name: "MonitorTests", dependencies: ["Monitor"]),
+    .testTarget(name: "AutoscaleTests", dependencies: ["Autoscale"]),
+    .testTarget(name: "LabTests", dependencies: ["Lab"]),
+    .testTarget(name: "ShadowTests", dependencies: ["Shadow", "Traffic"]),
+    .testTarget(name: "ReportTests", dependencies: ["Report"]),
+    .testTarget(name: "ShadowcastCLITests", dependencies: ["shadowcast"]),
+]
+
+if withBenchmarks {
+    dependencies.append(
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.0",
+                 traits: ["MallocInterposer"]))
+    targets.append(
+        .executableTarget(
+            name: "ShadowcastBenchmarks",
+            dependencies: [
+                "Traffic", "Profiler", "Forecast", "Synthesis", "Emission",
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/ShadowcastBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]))
+}
+
+let package = Package(
+    name: "shadowcast",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Shadowcast", targets: ["Shadowcast"]),
+        .library(name: "CEmit", targets: ["CEmit"]),
+        .library(name: "CLSTM", targets: ["CLSTM"]),
+        .executable(name: "shadowcast", targets: ["shadowcast"]),
+    ],
+    dependencies: dependencies,
+    targets: targets,
+    cLanguageStandard: .c11
+)

@@ -1,0 +1,2 @@
+// The Autoscale stage. See README "Architecture".
+enum AutoscaleModule {}

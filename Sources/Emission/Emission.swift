@@ -1,0 +1,2 @@
+// The Emission stage. See README "Architecture".
+enum EmissionModule {}

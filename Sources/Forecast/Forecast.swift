@@ -1,0 +1,2 @@
+// The Forecast stage. See README "Architecture".
+enum ForecastModule {}

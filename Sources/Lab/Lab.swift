@@ -1,0 +1,2 @@
+// The Lab stage. See README "Architecture".
+enum LabModule {}

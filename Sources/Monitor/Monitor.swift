@@ -1,0 +1,2 @@
+// The Monitor stage. See README "Architecture".
+enum MonitorModule {}

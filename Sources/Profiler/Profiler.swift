@@ -1,0 +1,2 @@
+// The Profiler stage. See README "Architecture".
+enum ProfilerModule {}

@@ -1,0 +1,2 @@
+// The Report stage. See README "Architecture".
+enum ReportModule {}

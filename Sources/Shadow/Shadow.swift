@@ -1,0 +1,2 @@
+// The Shadow stage. See README "Architecture".
+enum ShadowModule {}

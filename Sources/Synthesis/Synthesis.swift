@@ -1,0 +1,2 @@
+// The Synthesis stage. See README "Architecture".
+enum SynthesisModule {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import Autoscale
+
+// Suites for Autoscale arrive with its issue.

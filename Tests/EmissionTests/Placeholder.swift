@@ -1,0 +1,4 @@
+import Testing
+@testable import Emission
+
+// Suites for Emission arrive with its issue.

@@ -1,0 +1,4 @@
+import Testing
+@testable import Forecast
+
+// Suites for Forecast arrive with its issue.

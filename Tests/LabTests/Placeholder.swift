@@ -1,0 +1,4 @@
+import Testing
+@testable import Lab
+
+// Suites for Lab arrive with its issue.

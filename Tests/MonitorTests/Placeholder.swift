@@ -1,0 +1,4 @@
+import Testing
+@testable import Monitor
+
+// Suites for Monitor arrive with its issue.

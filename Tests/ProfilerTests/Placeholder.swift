@@ -1,0 +1,4 @@
+import Testing
+@testable import Profiler
+
+// Suites for Profiler arrive with its issue.

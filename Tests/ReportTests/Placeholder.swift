@@ -1,0 +1,4 @@
+import Testing
+@testable import Report
+
+// Suites for Report arrive with its issue.

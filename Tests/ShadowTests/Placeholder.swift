@@ -1,0 +1,4 @@
+import Testing
+@testable import Shadow
+
+// Suites for Shadow arrive with its issue.

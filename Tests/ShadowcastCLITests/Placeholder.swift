@@ -1,0 +1,3 @@
+import Testing
+
+// CLI suites arrive with the commands.

@@ -1,0 +1,4 @@
+import Testing
+@testable import Synthesis
+
+// Suites for Synthesis arrive with its issue.
