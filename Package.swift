@@ -5,7 +5,7 @@
 // Shadow, Lab and Report sit beside the pipeline; `Shadowcast` re-exports the public API and
 // `shadowcast` is the command-line tool.
 import PackageDescription
-import class Foundation.ProcessInfo
+import Foundation
 
 /// package-benchmark makes every `swift build` much slower (BUILD-NOTES.md), so the benchmark
 /// targets exist only when SHADOWCAST_BENCHMARKS is set: `SHADOWCAST_BENCHMARKS=1 swift package benchmark`.
@@ -116,15 +116,23 @@ if withBenchmarks {
     dependencies.append(
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.0",
                  traits: ["MallocInterposer"]))
-    targets.append(
-        .executableTarget(
-            name: "ShadowcastBenchmarks",
-            dependencies: [
-                "Traffic", "Profiler", "Forecast", "Synthesis", "Emission",
-                .product(name: "Benchmark", package: "package-benchmark"),
-            ],
-            path: "Benchmarks/ShadowcastBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]))
+    // One package-benchmark suite per measured stage, each in Benchmarks/<Name>/ (added when present).
+    let packageDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    let suites: [(name: String, modules: [Target.Dependency])] = [
+        ("EmissionBenchmarks", ["Emission", "Traffic"]),
+        ("ForecastBenchmarks", ["Forecast"]),
+        ("ProfilerBenchmarks", ["Profiler", "Traffic"]),
+        ("SynthesisBenchmarks", ["Synthesis", "Profiler", "Traffic"]),
+    ]
+    for suite in suites
+    where FileManager.default.fileExists(atPath: packageDirectory.appendingPathComponent("Benchmarks/\(suite.name)").path) {
+        targets.append(
+            .executableTarget(
+                name: suite.name,
+                dependencies: suite.modules + [.product(name: "Benchmark", package: "package-benchmark")],
+                path: "Benchmarks/\(suite.name)",
+                plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]))
+    }
 }
 
 let package = Package(
