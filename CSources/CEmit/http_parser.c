@@ -70,6 +70,7 @@ static int finish_header(cemit_http_parser *p) {
     return 0;
 }
 
+#define FAIL(code) do { *consumed = i; return (code); } while (0)
 int cemit_http_parse(cemit_http_parser *p, const uint8_t *data, size_t len, size_t *consumed) {
     size_t i = 0;
     int rc;
@@ -77,45 +78,45 @@ int cemit_http_parse(cemit_http_parser *p, const uint8_t *data, size_t len, size
         uint8_t c = data[i];
         uint32_t st = p->state;
         if (st < S_BODY_LENGTH) {
-            if (++p->header_bytes > p->max_header_bytes) return CEMIT_EPARSE_TOOBIG;
+            if (++p->header_bytes > p->max_header_bytes) FAIL(CEMIT_EPARSE_TOOBIG);
         }
         switch (st) {
         case S_PROTO: {
             static const char proto[] = "HTTP/";
-            if ((char)c != proto[p->aux]) return CEMIT_EPARSE_STATUS;
+            if ((char)c != proto[p->aux]) FAIL(CEMIT_EPARSE_STATUS);
             if (++p->aux == 5) { p->aux = 0; p->state = S_VERSION; }
             break;
         }
         case S_VERSION: /* d.d then space */
             if (p->aux == 0 || p->aux == 2) {
-                if (c < '0' || c > '9') return CEMIT_EPARSE_STATUS;
+                if (c < '0' || c > '9') FAIL(CEMIT_EPARSE_STATUS);
                 if (p->aux == 2 && c == '0') p->flags |= F_HTTP10; /* "1.0" (minor digit 0) */
                 p->aux++;
             } else if (p->aux == 1) {
-                if (c != '.') return CEMIT_EPARSE_STATUS;
+                if (c != '.') FAIL(CEMIT_EPARSE_STATUS);
                 p->aux++;
             } else {
-                if (c != ' ') return CEMIT_EPARSE_STATUS;
+                if (c != ' ') FAIL(CEMIT_EPARSE_STATUS);
                 p->aux = 0; p->state = S_CODE;
             }
             break;
         case S_CODE:
             if (p->aux < 3) {
-                if (c < '0' || c > '9') return CEMIT_EPARSE_STATUS;
+                if (c < '0' || c > '9') FAIL(CEMIT_EPARSE_STATUS);
                 p->status = p->status * 10 + (c - '0');
                 p->aux++;
             } else if (c == ' ') { p->state = S_REASON; }
             else if (c == '\r') { p->state = S_STATUS_LF; }
             else if (c == '\n') { p->state = S_HDR_START; }
-            else return CEMIT_EPARSE_STATUS;
+            else FAIL(CEMIT_EPARSE_STATUS);
             break;
         case S_REASON:
             if (c == '\r') p->state = S_STATUS_LF;
             else if (c == '\n') p->state = S_HDR_START;
-            else if (c < 32 && c != '\t') return CEMIT_EPARSE_STATUS;
+            else if (c < 32 && c != '\t') FAIL(CEMIT_EPARSE_STATUS);
             break;
         case S_STATUS_LF:
-            if (c != '\n') return CEMIT_EPARSE_STATUS;
+            if (c != '\n') FAIL(CEMIT_EPARSE_STATUS);
             p->state = S_HDR_START;
             break;
         case S_HDR_START:
@@ -123,10 +124,10 @@ int cemit_http_parse(cemit_http_parser *p, const uint8_t *data, size_t len, size
             if (c == '\n') {
                 rc = end_of_headers(p);
                 if (rc == CEMIT_HTTP_DONE) { *consumed = i + 1; return rc; }
-                if (rc < 0) return rc;
+                if (rc < 0) FAIL(rc);
                 break;
             }
-            if (!is_token(c)) return CEMIT_EPARSE_HEADER;
+            if (!is_token(c)) FAIL(CEMIT_EPARSE_HEADER);
             p->match = 7u; /* all candidates, position 0 */
             p->state = S_HDR_NAME;
             /* fall through to match this first character */
@@ -136,17 +137,17 @@ int cemit_http_parse(cemit_http_parser *p, const uint8_t *data, size_t len, size
                 uint32_t cands = p->match & 0xff, pos = (p->match >> 8) & 0xffff, which = 0;
                 for (uint32_t k = 0; k < 3; k++)
                     if ((cands & (1u << k)) && header_lengths[k] == pos) which = 1u << k;
-                if (pos == 0) return CEMIT_EPARSE_HEADER;
+                if (pos == 0) FAIL(CEMIT_EPARSE_HEADER);
                 p->match = which << 24;
                 p->aux = 0;
                 if (which == H_CL) {
-                    if (p->flags & F_HAS_CL) return CEMIT_EPARSE_LENGTH; /* duplicate */
+                    if (p->flags & F_HAS_CL) FAIL(CEMIT_EPARSE_LENGTH); /* duplicate */
                     p->flags |= F_HAS_CL;
                     p->content_length = 0;
                 }
                 p->state = S_HDR_VALUE_WS;
             } else {
-                if (!is_token(c)) return CEMIT_EPARSE_HEADER;
+                if (!is_token(c)) FAIL(CEMIT_EPARSE_HEADER);
                 uint32_t cands = p->match & 0xff, pos = (p->match >> 8) & 0xffff;
                 uint8_t lc = lower(c);
                 for (uint32_t k = 0; k < 3; k++)
@@ -166,17 +167,17 @@ int cemit_http_parse(cemit_http_parser *p, const uint8_t *data, size_t len, size
                 p->state = (c == '\r') ? S_HDR_LF : S_HDR_START;
                 break;
             }
-            if (c < 32 && c != '\t') return CEMIT_EPARSE_HEADER;
+            if (c < 32 && c != '\t') FAIL(CEMIT_EPARSE_HEADER);
             switch (p->match >> 24) {
             case H_CL:
                 if (c >= '0' && c <= '9') {
-                    if (p->flags & F_CL_END) return CEMIT_EPARSE_LENGTH;
-                    if (p->content_length > (UINT64_MAX - 9) / 10) return CEMIT_EPARSE_LENGTH;
+                    if (p->flags & F_CL_END) FAIL(CEMIT_EPARSE_LENGTH);
+                    if (p->content_length > (UINT64_MAX - 9) / 10) FAIL(CEMIT_EPARSE_LENGTH);
                     p->content_length = p->content_length * 10 + (uint64_t)(c - '0');
                     p->flags |= F_CL_DIGIT;
                 } else if (c == ' ' || c == '\t') {
                     if (p->flags & F_CL_DIGIT) p->flags |= F_CL_END;
-                } else return CEMIT_EPARSE_LENGTH;
+                } else FAIL(CEMIT_EPARSE_LENGTH);
                 break;
             case H_TE:
                 if ((p->aux & 0xff) < 7) p->aux = match_step(p->aux & 0xff, c, "chunked");
@@ -193,14 +194,14 @@ int cemit_http_parse(cemit_http_parser *p, const uint8_t *data, size_t len, size
             }
             break;
         case S_HDR_LF:
-            if (c != '\n') return CEMIT_EPARSE_HEADER;
+            if (c != '\n') FAIL(CEMIT_EPARSE_HEADER);
             p->state = S_HDR_START;
             break;
         case S_HDRS_END_LF:
-            if (c != '\n') return CEMIT_EPARSE_HEADER;
+            if (c != '\n') FAIL(CEMIT_EPARSE_HEADER);
             rc = end_of_headers(p);
             if (rc == CEMIT_HTTP_DONE) { *consumed = i + 1; return rc; }
-            if (rc < 0) return rc;
+            if (rc < 0) FAIL(rc);
             break;
         case S_BODY_LENGTH: {
             size_t avail = len - i;
@@ -227,14 +228,14 @@ int cemit_http_parse(cemit_http_parser *p, const uint8_t *data, size_t len, size
             else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
             else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
             if (v >= 0) {
-                if (p->remaining >> 56) return CEMIT_EPARSE_CHUNK;
+                if (p->remaining >> 56) FAIL(CEMIT_EPARSE_CHUNK);
                 p->remaining = (p->remaining << 4) | (uint64_t)v;
                 p->aux = 1;
-            } else if (!p->aux) return CEMIT_EPARSE_CHUNK;
+            } else if (!p->aux) FAIL(CEMIT_EPARSE_CHUNK);
             else if (c == ';' || c == ' ' || c == '\t') p->state = S_CHUNK_EXT;
             else if (c == '\r') p->state = S_CHUNK_SIZE_LF;
             else if (c == '\n') goto chunk_size_done;
-            else return CEMIT_EPARSE_CHUNK;
+            else FAIL(CEMIT_EPARSE_CHUNK);
             break;
         }
         case S_CHUNK_EXT:
@@ -242,7 +243,7 @@ int cemit_http_parse(cemit_http_parser *p, const uint8_t *data, size_t len, size
             else if (c == '\n') goto chunk_size_done;
             break;
         case S_CHUNK_SIZE_LF:
-            if (c != '\n') return CEMIT_EPARSE_CHUNK;
+            if (c != '\n') FAIL(CEMIT_EPARSE_CHUNK);
         chunk_size_done:
             p->aux = 0;
             p->state = p->remaining ? S_CHUNK_DATA : S_TRAILER_START;
@@ -264,29 +265,29 @@ int cemit_http_parse(cemit_http_parser *p, const uint8_t *data, size_t len, size
         case S_CHUNK_DATA_CR:
             if (c == '\r') p->state = S_CHUNK_DATA_LF;
             else if (c == '\n') { p->state = S_CHUNK_SIZE; p->aux = 0; }
-            else return CEMIT_EPARSE_CHUNK;
+            else FAIL(CEMIT_EPARSE_CHUNK);
             break;
         case S_CHUNK_DATA_LF:
-            if (c != '\n') return CEMIT_EPARSE_CHUNK;
+            if (c != '\n') FAIL(CEMIT_EPARSE_CHUNK);
             p->state = S_CHUNK_SIZE; p->aux = 0; p->remaining = 0;
             break;
         case S_TRAILER_START:
-            if (++p->header_bytes > p->max_header_bytes) return CEMIT_EPARSE_TOOBIG;
+            if (++p->header_bytes > p->max_header_bytes) FAIL(CEMIT_EPARSE_TOOBIG);
             if (c == '\r') p->state = S_TRAILER_END_LF;
             else if (c == '\n') { p->state = S_DONE; *consumed = i + 1; return CEMIT_HTTP_DONE; }
             else p->state = S_TRAILER_LINE;
             break;
         case S_TRAILER_LINE:
-            if (++p->header_bytes > p->max_header_bytes) return CEMIT_EPARSE_TOOBIG;
+            if (++p->header_bytes > p->max_header_bytes) FAIL(CEMIT_EPARSE_TOOBIG);
             if (c == '\r') p->state = S_TRAILER_LF;
             else if (c == '\n') p->state = S_TRAILER_START;
             break;
         case S_TRAILER_LF:
-            if (c != '\n') return CEMIT_EPARSE_CHUNK;
+            if (c != '\n') FAIL(CEMIT_EPARSE_CHUNK);
             p->state = S_TRAILER_START;
             break;
         case S_TRAILER_END_LF:
-            if (c != '\n') return CEMIT_EPARSE_CHUNK;
+            if (c != '\n') FAIL(CEMIT_EPARSE_CHUNK);
             p->state = S_DONE;
             *consumed = i + 1;
             return CEMIT_HTTP_DONE;
@@ -300,6 +301,8 @@ int cemit_http_parse(cemit_http_parser *p, const uint8_t *data, size_t len, size
     *consumed = len;
     return CEMIT_HTTP_MORE;
 }
+
+#undef FAIL
 
 int cemit_http_parse_eof(cemit_http_parser *p) {
     if (p->state == S_BODY_CLOSE || p->state == S_DONE) { p->state = S_DONE; return CEMIT_HTTP_DONE; }

@@ -35,7 +35,7 @@ struct HTTPResponseParser {
             let rc = array.withUnsafeBufferPointer { buffer in
                 cemit_http_parse(&parser, buffer.baseAddress! + position, buffer.count - position, &used)
             }
-            if rc < 0 { throw Failure(code: rc, offset: fed + position) }
+            if rc < 0 { throw Failure(code: rc, offset: fed + position + used) }
             if rc == Int32(CEMIT_HTTP_MORE) { break }
             position += used
             done.append(Response(status: Int(parser.status), bodyBytes: parser.body_bytes, closesConnection: parser.closes != 0))

@@ -75,7 +75,8 @@ void cemit_http_parser_init(cemit_http_parser *p, uint32_t max_header_bytes);
 /**
  * Feeds bytes. Returns CEMIT_HTTP_MORE when all `len` bytes were consumed and the response is
  * incomplete, CEMIT_HTTP_DONE when a response completed after `*consumed` bytes (the rest
- * belongs to the next response: call init again and feed it), or a negative CEMIT_EPARSE_*.
+ * belongs to the next response: call init again and feed it), or a negative CEMIT_EPARSE_*
+ * with *consumed set to the offset of the offending byte.
  * Never reads outside data[0..len).
  */
 int cemit_http_parse(cemit_http_parser *p, const uint8_t *data, size_t len, size_t *consumed);
