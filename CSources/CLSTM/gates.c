@@ -46,7 +46,7 @@ int clstm_cpu_has_avx512(void) {
 }
 
 /* exp(x) for 8 floats: range reduction to 2^n * exp(r), degree-6 polynomial (Cephes), rel err ~1e-7. */
-__attribute__((target("avx2,fma"))) static inline __m256 exp8(__m256 x) {
+static inline __attribute__((always_inline, target("avx2,fma"))) __m256 exp8(__m256 x) {
     x = _mm256_min_ps(x, _mm256_set1_ps(88.3762626647949f));
     x = _mm256_max_ps(x, _mm256_set1_ps(-87.3365447504019f));
     __m256 fx = _mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), _mm256_set1_ps(0.5f));
@@ -65,12 +65,12 @@ __attribute__((target("avx2,fma"))) static inline __m256 exp8(__m256 x) {
     n = _mm256_slli_epi32(_mm256_add_epi32(n, _mm256_set1_epi32(127)), 23);
     return _mm256_mul_ps(y, _mm256_castsi256_ps(n));
 }
-__attribute__((target("avx2,fma"))) static inline __m256 sigmoid8(__m256 x) {
+static inline __attribute__((always_inline, target("avx2,fma"))) __m256 sigmoid8(__m256 x) {
     __m256 one = _mm256_set1_ps(1.0f);
     return _mm256_div_ps(one, _mm256_add_ps(one, exp8(_mm256_sub_ps(_mm256_setzero_ps(), x))));
 }
 /* tanh(x) = 1 - 2 / (exp(2x) + 1): accurate in absolute terms, saturates cleanly. */
-__attribute__((target("avx2,fma"))) static inline __m256 tanh8(__m256 x) {
+static inline __attribute__((always_inline, target("avx2,fma"))) __m256 tanh8(__m256 x) {
     __m256 one = _mm256_set1_ps(1.0f);
     __m256 e = exp8(_mm256_add_ps(x, x));
     return _mm256_sub_ps(one, _mm256_div_ps(_mm256_set1_ps(2.0f), _mm256_add_ps(e, one)));
@@ -116,7 +116,7 @@ __attribute__((target("avx2,fma"))) void clstm_gates_avx2(float *g, const float 
 }
 
 #define AVX512_TARGET __attribute__((target("avx512f,avx512dq,avx2,fma")))
-AVX512_TARGET static inline __m512 exp16(__m512 x) {
+static inline __attribute__((always_inline, target("avx512f,avx512dq,avx2,fma"))) __m512 exp16(__m512 x) {
     x = _mm512_min_ps(x, _mm512_set1_ps(88.3762626647949f));
     x = _mm512_max_ps(x, _mm512_set1_ps(-87.3365447504019f));
     __m512 fx = _mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504088896341f), _mm512_set1_ps(0.5f));
@@ -135,11 +135,11 @@ AVX512_TARGET static inline __m512 exp16(__m512 x) {
     n = _mm512_slli_epi32(_mm512_add_epi32(n, _mm512_set1_epi32(127)), 23);
     return _mm512_mul_ps(y, _mm512_castsi512_ps(n));
 }
-AVX512_TARGET static inline __m512 sigmoid16(__m512 x) {
+static inline __attribute__((always_inline, target("avx512f,avx512dq,avx2,fma"))) __m512 sigmoid16(__m512 x) {
     __m512 one = _mm512_set1_ps(1.0f);
     return _mm512_div_ps(one, _mm512_add_ps(one, exp16(_mm512_sub_ps(_mm512_setzero_ps(), x))));
 }
-AVX512_TARGET static inline __m512 tanh16(__m512 x) {
+static inline __attribute__((always_inline, target("avx512f,avx512dq,avx2,fma"))) __m512 tanh16(__m512 x) {
     __m512 one = _mm512_set1_ps(1.0f);
     __m512 e = exp16(_mm512_add_ps(x, x));
     return _mm512_sub_ps(one, _mm512_div_ps(_mm512_set1_ps(2.0f), _mm512_add_ps(e, one)));
