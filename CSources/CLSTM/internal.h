@@ -22,6 +22,12 @@ void clstm_gates_backward(const float *act, const float *c, const float *c_prev,
                           const float *dh_above, const float *dh_rec, float *dc, float *dg,
                           int batch, int hidden);
 
+void clstm_gates_backward_avx2(const float *act, const float *c, const float *c_prev,
+                               const float *dh_above, const float *dh_rec, float *dc, float *dg,
+                               int batch, int hidden);
+typedef void (*clstm_gates_backward_fn)(const float *, const float *, const float *, const float *,
+                                        const float *, float *, float *, int, int);
+
 int clstm_cpu_has_avx2(void);
 int clstm_cpu_has_avx512(void);
 #endif

@@ -15,6 +15,7 @@ struct clstm_layer_ws {
 struct clstm_ctx {
     clstm_config cfg;
     clstm_gates_fn gates;
+    clstm_gates_backward_fn gates_backward;
     clstm_isa isa;
     size_t n_params;
     float *params, *grads, *adam_m, *adam_v;
@@ -152,6 +153,7 @@ int clstm_create(const clstm_config *config, clstm_ctx **out) {
     if (ctx->isa == CLSTM_ISA_AVX2 && !clstm_cpu_has_avx2()) ctx->isa = CLSTM_ISA_PORTABLE;
     ctx->gates = ctx->isa == CLSTM_ISA_AVX512 ? clstm_gates_avx512
                  : ctx->isa == CLSTM_ISA_AVX2 ? clstm_gates_avx2 : clstm_gates_portable;
+    ctx->gates_backward = ctx->isa == CLSTM_ISA_PORTABLE ? clstm_gates_backward : clstm_gates_backward_avx2;
 
     const size_t TB = (size_t)c.seq_len * c.max_batch;
     ctx->params = falloc(off);
@@ -346,7 +348,7 @@ int clstm_backward(clstm_ctx *ctx, const float *dy) {
             const float *da = l == L - 1 ? (t == T - 1 ? ctx->dh_top : NULL) : dabove + t * hstride;
             const float *dr = t == T - 1 ? NULL : ctx->dh_rec;
             float *dg = ctx->dg + t * gstride;
-            clstm_gates_backward(w->gates + t * gstride, w->c + t * hstride,
+            ctx->gates_backward(w->gates + t * gstride, w->c + t * hstride,
                                  t > 0 ? w->c + (t - 1) * hstride : NULL, da, dr, ctx->dc, dg, B, H);
             if (t > 0)
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, H, 4 * H, 1.0f, dg, 4 * H,

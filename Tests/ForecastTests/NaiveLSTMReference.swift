@@ -21,16 +21,15 @@ struct NaiveLSTMReference {
                 var hNew = h, cNew = c
                 for b in 0..<B {
                     for j in 0..<H {
-                        var gate = [Double](repeating: 0, count: 4)
-                        for k in 0..<4 {
+                        func gate(_ k: Int) -> Double {
                             let row = k * H + j
                             var s = p[bias + row]
                             for i in 0..<inSize { s += p[wx + row * inSize + i] * input[(t * B + b) * inSize + i] }
                             for i in 0..<H { s += p[wh + row * H + i] * h[b * H + i] }
-                            gate[k] = s
+                            return s
                         }
-                        let ig = 1 / (1 + exp(-gate[0])), fg = 1 / (1 + exp(-gate[1]))
-                        let gg = tanh(gate[2]), og = 1 / (1 + exp(-gate[3]))
+                        let ig = 1 / (1 + exp(-gate(0))), fg = 1 / (1 + exp(-gate(1)))
+                        let gg = tanh(gate(2)), og = 1 / (1 + exp(-gate(3)))
                         cNew[b * H + j] = fg * c[b * H + j] + ig * gg
                         hNew[b * H + j] = og * tanh(cNew[b * H + j])
                     }
