@@ -1,2 +1,429 @@
-#include "CLSTM.h"
-int clstm_version(void) { return 1; }
+/* CLSTM context, forward and backward passes. */
+#include "internal.h"
+#include <cblas.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct clstm_layer_ws {
+    float *gates; /* [T][B][4H]: pre-activations, then activated gates (training) */
+    float *c;     /* [T][B][H] (training) */
+    float *h;     /* [T][B][H]: layer output */
+};
+
+struct clstm_ctx {
+    clstm_config cfg;
+    clstm_gates_fn gates;
+    clstm_gates_backward_fn gates_backward;
+    clstm_isa isa;
+    size_t n_params;
+    float *params, *grads, *adam_m, *adam_v;
+    long adam_t;
+    clstm_tensor tensors[3 * CLSTM_MAX_LAYERS + 2];
+    int n_tensors;
+    char names[3 * CLSTM_MAX_LAYERS + 2][24];
+    /* inference workspace */
+    float *inf_gates; /* [T][B][4H] */
+    float *inf_h[2];  /* [T][B][H] ping-pong between layers */
+    float *inf_c;     /* [B][H] */
+    /* training workspace (allocated on first training forward) */
+    int train_ready;
+    int last_batch; /* batch of the last training forward, 0 if none */
+    float *x_copy;  /* [T][B][I] */
+    struct clstm_layer_ws layer[CLSTM_MAX_LAYERS];
+    float *dg;        /* [T][B][4H] */
+    float *dx[2];     /* [T][B][H] ping-pong: dL/dh from the layer above */
+    float *dh_rec;    /* [B][H] */
+    float *dc;        /* [B][H] */
+    float *dh_top;    /* [B][H] */
+};
+
+const char *clstm_strerror(int code) {
+    switch (code) {
+    case 0: return "ok";
+    case CLSTM_EIO: return "weights file could not be opened, read or written";
+    case CLSTM_ENOMEM: return "out of memory";
+    case CLSTM_EINVAL: return "invalid argument";
+    case CLSTM_ESHAPE: return "weights file shape (layers, input, hidden, output) does not match the model";
+    case CLSTM_EPROTO: return "weights file format version is not supported";
+    case CLSTM_EBADMSG: return "weights file is corrupt (bad magic, truncated or checksum mismatch)";
+    case CLSTM_ESTATE: return "backward called without a preceding training forward";
+    default: return "unknown error";
+    }
+}
+
+static inline int layer_input(const clstm_ctx *ctx, int l) {
+    return l == 0 ? ctx->cfg.input_size : ctx->cfg.hidden_size;
+}
+
+static void use_threads(const clstm_ctx *ctx) {
+    if (openblas_get_num_threads() != ctx->cfg.threads) openblas_set_num_threads(ctx->cfg.threads);
+}
+
+static float *falloc(size_t n) {
+    void *p = NULL;
+    if (n == 0) n = 1;
+    if (posix_memalign(&p, 64, n * sizeof(float)) != 0) return NULL;
+    memset(p, 0, n * sizeof(float));
+    return p;
+}
+
+/* splitmix64: deterministic initialisation from a seed */
+static uint64_t splitmix(uint64_t *s) {
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+static float uniform(uint64_t *s, float a) {
+    double u = (double)(splitmix(s) >> 11) * (1.0 / 9007199254740992.0);
+    return (float)((2.0 * u - 1.0) * a);
+}
+
+int clstm_init_weights(clstm_ctx *ctx, uint64_t seed) {
+    if (!ctx) return CLSTM_EINVAL;
+    uint64_t s = seed ^ 0x5DEECE66Dull;
+    const int H = ctx->cfg.hidden_size;
+    const float a = 1.0f / sqrtf((float)H);
+    for (int t = 0; t < ctx->n_tensors; t++) {
+        clstm_tensor *tn = &ctx->tensors[t];
+        float *p = ctx->params + tn->offset;
+        size_t n = (size_t)tn->rows * tn->cols;
+        int is_bias = tn->rows == 1;
+        int is_lstm_bias = is_bias && t < 3 * ctx->cfg.layers;
+        for (size_t k = 0; k < n; k++) {
+            if (is_lstm_bias) p[k] = (k >= (size_t)H && k < (size_t)2 * H) ? 1.0f : 0.0f; /* forget bias 1 */
+            else if (is_bias) p[k] = 0.0f;
+            else p[k] = uniform(&s, a);
+        }
+    }
+    memset(ctx->grads, 0, ctx->n_params * sizeof(float));
+    clstm_reset_optimizer(ctx);
+    return 0;
+}
+
+void clstm_reset_optimizer(clstm_ctx *ctx) {
+    if (!ctx) return;
+    memset(ctx->adam_m, 0, ctx->n_params * sizeof(float));
+    memset(ctx->adam_v, 0, ctx->n_params * sizeof(float));
+    ctx->adam_t = 0;
+}
+
+int clstm_create(const clstm_config *config, clstm_ctx **out) {
+    if (!config || !out) return CLSTM_EINVAL;
+    *out = NULL;
+    const clstm_config c = *config;
+    if (c.layers < 1 || c.layers > CLSTM_MAX_LAYERS || c.input_size < 1 || c.hidden_size < 1 ||
+        c.output_size < 1 || c.seq_len < 1 || c.max_batch < 1 || c.threads < 1)
+        return CLSTM_EINVAL;
+    if ((double)c.seq_len * c.max_batch * 4.0 * c.hidden_size > 1.5e9) return CLSTM_EINVAL;
+    clstm_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx) return CLSTM_ENOMEM;
+    ctx->cfg = c;
+    const int H = c.hidden_size, L = c.layers;
+    size_t off = 0;
+    int k = 0;
+    for (int l = 0; l < L; l++) {
+        const int In = l == 0 ? c.input_size : H;
+        const char *suffix[3] = {"Wx", "Wh", "b"};
+        int rows[3] = {4 * H, 4 * H, 1}, cols[3] = {In, H, 4 * H};
+        for (int s = 0; s < 3; s++, k++) {
+            snprintf(ctx->names[k], sizeof ctx->names[k], "layer%d.%s", l, suffix[s]);
+            ctx->tensors[k] = (clstm_tensor){ctx->names[k], off, rows[s], cols[s]};
+            off += (size_t)rows[s] * cols[s];
+        }
+    }
+    snprintf(ctx->names[k], sizeof ctx->names[k], "head.W");
+    ctx->tensors[k] = (clstm_tensor){ctx->names[k], off, c.output_size, H};
+    k++;
+    off += (size_t)c.output_size * H;
+    snprintf(ctx->names[k], sizeof ctx->names[k], "head.b");
+    ctx->tensors[k] = (clstm_tensor){ctx->names[k], off, 1, c.output_size};
+    k++;
+    off += (size_t)c.output_size;
+    ctx->n_tensors = k;
+    ctx->n_params = off;
+
+    ctx->isa = c.isa;
+    if (ctx->isa == CLSTM_ISA_AUTO)
+        ctx->isa = clstm_cpu_has_avx512() ? CLSTM_ISA_AVX512
+                   : clstm_cpu_has_avx2() ? CLSTM_ISA_AVX2 : CLSTM_ISA_PORTABLE;
+    if (ctx->isa == CLSTM_ISA_AVX512 && !clstm_cpu_has_avx512()) ctx->isa = CLSTM_ISA_PORTABLE;
+    if (ctx->isa == CLSTM_ISA_AVX2 && !clstm_cpu_has_avx2()) ctx->isa = CLSTM_ISA_PORTABLE;
+    ctx->gates = ctx->isa == CLSTM_ISA_AVX512 ? clstm_gates_avx512
+                 : ctx->isa == CLSTM_ISA_AVX2 ? clstm_gates_avx2 : clstm_gates_portable;
+    ctx->gates_backward = ctx->isa == CLSTM_ISA_PORTABLE ? clstm_gates_backward : clstm_gates_backward_avx2;
+
+    const size_t TB = (size_t)c.seq_len * c.max_batch;
+    ctx->params = falloc(off);
+    ctx->grads = falloc(off);
+    ctx->adam_m = falloc(off);
+    ctx->adam_v = falloc(off);
+    ctx->inf_gates = falloc(TB * 4 * H);
+    ctx->inf_h[0] = falloc(TB * H);
+    ctx->inf_h[1] = L > 1 ? falloc(TB * H) : falloc(1);
+    ctx->inf_c = falloc((size_t)c.max_batch * H);
+    if (!ctx->params || !ctx->grads || !ctx->adam_m || !ctx->adam_v || !ctx->inf_gates ||
+        !ctx->inf_h[0] || !ctx->inf_h[1] || !ctx->inf_c) {
+        clstm_destroy(ctx);
+        return CLSTM_ENOMEM;
+    }
+    clstm_init_weights(ctx, c.seed);
+    *out = ctx;
+    return 0;
+}
+
+static void free_training(clstm_ctx *ctx) {
+    free(ctx->x_copy);
+    for (int l = 0; l < CLSTM_MAX_LAYERS; l++) {
+        free(ctx->layer[l].gates);
+        free(ctx->layer[l].c);
+        free(ctx->layer[l].h);
+    }
+    free(ctx->dg);
+    free(ctx->dx[0]);
+    free(ctx->dx[1]);
+    free(ctx->dh_rec);
+    free(ctx->dc);
+    free(ctx->dh_top);
+}
+
+void clstm_destroy(clstm_ctx *ctx) {
+    if (!ctx) return;
+    free(ctx->params);
+    free(ctx->grads);
+    free(ctx->adam_m);
+    free(ctx->adam_v);
+    free(ctx->inf_gates);
+    free(ctx->inf_h[0]);
+    free(ctx->inf_h[1]);
+    free(ctx->inf_c);
+    free_training(ctx);
+    free(ctx);
+}
+
+static int ensure_training(clstm_ctx *ctx) {
+    if (ctx->train_ready) return 0;
+    const clstm_config c = ctx->cfg;
+    const size_t TB = (size_t)c.seq_len * c.max_batch, H = c.hidden_size;
+    ctx->x_copy = falloc(TB * c.input_size);
+    int ok = ctx->x_copy != NULL;
+    for (int l = 0; l < c.layers; l++) {
+        ctx->layer[l].gates = falloc(TB * 4 * H);
+        ctx->layer[l].c = falloc(TB * H);
+        ctx->layer[l].h = falloc(TB * H);
+        ok = ok && ctx->layer[l].gates && ctx->layer[l].c && ctx->layer[l].h;
+    }
+    ctx->dg = falloc(TB * 4 * H);
+    ctx->dx[0] = falloc(TB * H);
+    ctx->dx[1] = falloc(TB * H);
+    ctx->dh_rec = falloc((size_t)c.max_batch * H);
+    ctx->dc = falloc((size_t)c.max_batch * H);
+    ctx->dh_top = falloc((size_t)c.max_batch * H);
+    ok = ok && ctx->dg && ctx->dx[0] && ctx->dx[1] && ctx->dh_rec && ctx->dc && ctx->dh_top;
+    if (!ok) {
+        free_training(ctx);
+        memset(&ctx->x_copy, 0, (char *)&ctx->dh_top + sizeof ctx->dh_top - (char *)&ctx->x_copy);
+        return CLSTM_ENOMEM;
+    }
+    ctx->train_ready = 1;
+    return 0;
+}
+
+clstm_isa clstm_active_isa(const clstm_ctx *ctx) { return ctx ? ctx->isa : CLSTM_ISA_PORTABLE; }
+
+int clstm_set_threads(clstm_ctx *ctx, int threads) {
+    if (!ctx || threads < 1) return CLSTM_EINVAL;
+    ctx->cfg.threads = threads;
+    return 0;
+}
+
+size_t clstm_param_count(const clstm_ctx *ctx) { return ctx ? ctx->n_params : 0; }
+float *clstm_params(clstm_ctx *ctx) { return ctx ? ctx->params : NULL; }
+float *clstm_grads(clstm_ctx *ctx) { return ctx ? ctx->grads : NULL; }
+int clstm_tensor_count(const clstm_ctx *ctx) { return ctx ? ctx->n_tensors : 0; }
+int clstm_tensor_info(const clstm_ctx *ctx, int index, clstm_tensor *out) {
+    if (!ctx || !out || index < 0 || index >= ctx->n_tensors) return CLSTM_EINVAL;
+    *out = ctx->tensors[index];
+    return 0;
+}
+
+/* One LSTM layer over T steps. x: [T][B][In]; gates: [T][B][4H] workspace; h: [T][B][H] output;
+ * c: [T][B][H] when keep (training), else a single [B][H] buffer updated in place. */
+static void layer_forward(clstm_ctx *ctx, int l, const float *x, int B, float *gates, float *c,
+                          float *h, int keep) {
+    const int T = ctx->cfg.seq_len, H = ctx->cfg.hidden_size, In = layer_input(ctx, l);
+    const float *Wx = ctx->params + ctx->tensors[3 * l].offset;
+    const float *Wh = ctx->params + ctx->tensors[3 * l + 1].offset;
+    const float *bias = ctx->params + ctx->tensors[3 * l + 2].offset;
+    const size_t gstride = (size_t)B * 4 * H, hstride = (size_t)B * H;
+    /* input projection of all T steps in one GEMM: [T*B][In] x [In][4H] */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T * B, 4 * H, In, 1.0f, x, In, Wx, In,
+                0.0f, gates, 4 * H);
+    for (int t = 0; t < T; t++) {
+        float *g = gates + t * gstride;
+        if (t > 0)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, 4 * H, H, 1.0f,
+                        h + (t - 1) * hstride, H, Wh, H, 1.0f, g, 4 * H);
+        float *ct = keep ? c + t * hstride : c;
+        const float *cp = t == 0 ? NULL : (keep ? c + (t - 1) * hstride : c);
+        ctx->gates(g, bias, cp, ct, h + t * hstride, B, H, keep);
+    }
+}
+
+static void head_forward(clstm_ctx *ctx, const float *h_last, int B, float *y) {
+    const int H = ctx->cfg.hidden_size, O = ctx->cfg.output_size, L = ctx->cfg.layers;
+    const float *W = ctx->params + ctx->tensors[3 * L].offset;
+    const float *b = ctx->params + ctx->tensors[3 * L + 1].offset;
+    for (int i = 0; i < B; i++) memcpy(y + (size_t)i * O, b, (size_t)O * sizeof(float));
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, O, H, 1.0f, h_last, H, W, H, 1.0f, y, O);
+}
+
+int clstm_forward(clstm_ctx *ctx, const float *x, int batch, float *y) {
+    if (!ctx || !x || !y || batch < 1 || batch > ctx->cfg.max_batch) return CLSTM_EINVAL;
+    use_threads(ctx);
+    const int L = ctx->cfg.layers, T = ctx->cfg.seq_len, H = ctx->cfg.hidden_size;
+    const float *in = x;
+    float *out = NULL;
+    for (int l = 0; l < L; l++) {
+        out = ctx->inf_h[l & 1];
+        layer_forward(ctx, l, in, batch, ctx->inf_gates, ctx->inf_c, out, 0);
+        in = out;
+    }
+    head_forward(ctx, out + (size_t)(T - 1) * batch * H, batch, y);
+    return 0;
+}
+
+int clstm_forward_train(clstm_ctx *ctx, const float *x, int batch, float *y) {
+    if (!ctx || !x || !y || batch < 1 || batch > ctx->cfg.max_batch) return CLSTM_EINVAL;
+    int rc = ensure_training(ctx);
+    if (rc) return rc;
+    use_threads(ctx);
+    const int L = ctx->cfg.layers, T = ctx->cfg.seq_len, H = ctx->cfg.hidden_size;
+    memcpy(ctx->x_copy, x, (size_t)T * batch * ctx->cfg.input_size * sizeof(float));
+    const float *in = ctx->x_copy;
+    for (int l = 0; l < L; l++) {
+        struct clstm_layer_ws *w = &ctx->layer[l];
+        layer_forward(ctx, l, in, batch, w->gates, w->c, w->h, 1);
+        in = w->h;
+    }
+    head_forward(ctx, ctx->layer[L - 1].h + (size_t)(T - 1) * batch * H, batch, y);
+    ctx->last_batch = batch;
+    return 0;
+}
+
+int clstm_backward(clstm_ctx *ctx, const float *dy) {
+    if (!ctx || !dy) return CLSTM_EINVAL;
+    if (!ctx->train_ready || ctx->last_batch < 1) return CLSTM_ESTATE;
+    use_threads(ctx);
+    const int B = ctx->last_batch, L = ctx->cfg.layers, T = ctx->cfg.seq_len;
+    const int H = ctx->cfg.hidden_size, O = ctx->cfg.output_size;
+    const size_t gstride = (size_t)B * 4 * H, hstride = (size_t)B * H;
+
+    /* head */
+    const float *hT = ctx->layer[L - 1].h + (size_t)(T - 1) * hstride;
+    const float *W = ctx->params + ctx->tensors[3 * L].offset;
+    float *dW = ctx->grads + ctx->tensors[3 * L].offset;
+    float *db = ctx->grads + ctx->tensors[3 * L + 1].offset;
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, O, H, B, 1.0f, dy, O, hT, H, 0.0f, dW, H);
+    for (int o = 0; o < O; o++) db[o] = 0.0f;
+    for (int b = 0; b < B; b++)
+        for (int o = 0; o < O; o++) db[o] += dy[(size_t)b * O + o];
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, H, O, 1.0f, dy, O, W, H, 0.0f,
+                ctx->dh_top, H);
+
+    for (int l = L - 1; l >= 0; l--) {
+        struct clstm_layer_ws *w = &ctx->layer[l];
+        const int In = layer_input(ctx, l);
+        const float *X = l == 0 ? ctx->x_copy : ctx->layer[l - 1].h;
+        const float *Wx = ctx->params + ctx->tensors[3 * l].offset;
+        const float *Wh = ctx->params + ctx->tensors[3 * l + 1].offset;
+        float *dWx = ctx->grads + ctx->tensors[3 * l].offset;
+        float *dWh = ctx->grads + ctx->tensors[3 * l + 1].offset;
+        float *dbias = ctx->grads + ctx->tensors[3 * l + 2].offset;
+        const float *dabove = l == L - 1 ? NULL : ctx->dx[l & 1]; /* written by layer l+1 */
+        memset(ctx->dc, 0, hstride * sizeof(float));
+        for (int t = T - 1; t >= 0; t--) {
+            const float *da = l == L - 1 ? (t == T - 1 ? ctx->dh_top : NULL) : dabove + t * hstride;
+            const float *dr = t == T - 1 ? NULL : ctx->dh_rec;
+            float *dg = ctx->dg + t * gstride;
+            ctx->gates_backward(w->gates + t * gstride, w->c + t * hstride,
+                                 t > 0 ? w->c + (t - 1) * hstride : NULL, da, dr, ctx->dc, dg, B, H);
+            if (t > 0)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, H, 4 * H, 1.0f, dg, 4 * H,
+                            Wh, H, 0.0f, ctx->dh_rec, H);
+        }
+        /* weight gradients: one GEMM each over all steps */
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, 4 * H, In, T * B, 1.0f, ctx->dg, 4 * H,
+                    X, In, 0.0f, dWx, In);
+        if (T > 1)
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, 4 * H, H, (T - 1) * B, 1.0f,
+                        ctx->dg + gstride, 4 * H, w->h, H, 0.0f, dWh, H);
+        else
+            memset(dWh, 0, (size_t)4 * H * H * sizeof(float));
+        for (int j = 0; j < 4 * H; j++) dbias[j] = 0.0f;
+        for (size_t r = 0; r < (size_t)T * B; r++) {
+            const float *row = ctx->dg + r * 4 * H;
+            for (int j = 0; j < 4 * H; j++) dbias[j] += row[j];
+        }
+        if (l > 0) /* dL/dh of the layer below: [T*B][4H] x [4H][H] */
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T * B, H, 4 * H, 1.0f, ctx->dg,
+                        4 * H, Wx, H, 0.0f, ctx->dx[(l - 1) & 1], H);
+    }
+    return 0;
+}
+
+float clstm_clip_gradients(clstm_ctx *ctx, float max_norm) {
+    if (!ctx) return 0.0f;
+    double s = 0.0;
+    for (size_t k = 0; k < ctx->n_params; k++) s += (double)ctx->grads[k] * ctx->grads[k];
+    float norm = (float)sqrt(s);
+    if (max_norm > 0.0f && norm > max_norm) {
+        float scale = max_norm / (norm + 1e-12f);
+        for (size_t k = 0; k < ctx->n_params; k++) ctx->grads[k] *= scale;
+    }
+    return norm;
+}
+
+int clstm_adam_step(clstm_ctx *ctx, const clstm_adam *a) {
+    if (!ctx || !a || !(a->learning_rate > 0.0f) || a->beta1 < 0.0f || a->beta1 >= 1.0f ||
+        a->beta2 < 0.0f || a->beta2 >= 1.0f || !(a->epsilon > 0.0f) || a->weight_decay < 0.0f)
+        return CLSTM_EINVAL;
+    ctx->adam_t++;
+    const float b1 = a->beta1, b2 = a->beta2;
+    const float c1 = 1.0f / (1.0f - (float)pow(b1, (double)ctx->adam_t));
+    const float c2 = 1.0f / (1.0f - (float)pow(b2, (double)ctx->adam_t));
+    const float lr = a->learning_rate, eps = a->epsilon, wd = a->weight_decay * a->learning_rate;
+    float *restrict p = ctx->params, *restrict m = ctx->adam_m, *restrict v = ctx->adam_v;
+    const float *restrict g = ctx->grads;
+    for (size_t k = 0; k < ctx->n_params; k++) {
+        float gk = g[k];
+        m[k] = b1 * m[k] + (1.0f - b1) * gk;
+        v[k] = b2 * v[k] + (1.0f - b2) * gk * gk;
+        float mh = m[k] * c1, vh = v[k] * c2;
+        p[k] -= lr * mh / (sqrtf(vh) + eps) + wd * p[k];
+    }
+    return 0;
+}
+
+float clstm_pinball_loss(const float *y, const float *target, const float *weights, int batch,
+                         int horizon, const float *quantiles, int nq, float *dy) {
+    if (!y || !target || !quantiles || batch < 1 || horizon < 1 || nq < 1) return NAN;
+    double total = 0.0;
+    const float norm = 1.0f / ((float)batch * horizon * nq);
+    for (int b = 0; b < batch; b++) {
+        const float w = weights ? weights[b] : 1.0f;
+        for (int k = 0; k < horizon; k++) {
+            const float tv = target[(size_t)b * horizon + k];
+            for (int q = 0; q < nq; q++) {
+                const size_t idx = ((size_t)b * horizon + k) * nq + q;
+                const float e = tv - y[idx], tau = quantiles[q];
+                /* loss = max(tau*e, (tau-1)*e); d/dy = -tau if e > 0 else (1 - tau) */
+                total += (double)w * (e >= 0.0f ? tau * e : (tau - 1.0f) * e);
+                if (dy) dy[idx] = w * norm * (e > 0.0f ? -tau : 1.0f - tau);
+            }
+        }
+    }
+    return (float)(total * norm);
+}

@@ -1,2 +1,0 @@
-// The Forecast stage. See README "Architecture".
-enum ForecastModule {}

@@ -1,4 +1,0 @@
-import Testing
-@testable import Forecast
-
-// Suites for Forecast arrive with its issue.

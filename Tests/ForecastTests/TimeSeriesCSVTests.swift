@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+@testable import Forecast
+
+@Suite struct TimeSeriesCSVTests {
+    @Test func parsesBothTimestampFormatsAndFillsGaps() throws {
+        let csv = """
+            timestamp,value
+            2024-05-01 00:00:00,10
+            2024-05-01T00:05:00Z,20
+            2024-05-01T00:20:00+00:00,50
+            2024-05-01 00:25:00,60.5
+            """
+        let (s, report) = try TimeSeriesCSV.parse(csv, name: "t")
+        #expect(s.step == 300)
+        #expect(s.start == TimestampParser.parse("2024-05-01T00:00:00Z"))
+        #expect(s.values == [10, 20, 30, 40, 50, 60.5])
+        #expect(s.filled == [2, 3])
+        #expect(report.gapsFilled == 2)
+        #expect(report.rowsRead == 4)
+    }
+
+    @Test func badRowsAreReportedWithLineNumbersOrFailInStrictMode() throws {
+        let csv = "timestamp,value\n2024-05-01 00:00:00,1\nyesterday,2\n2024-05-01 00:10:00,abc\n2024-05-01 00:15:00,-4\n2024-05-01 00:20:00,5\n2024-05-01 00:25:00,6\n2024-05-01 00:30:00,7\n"
+        let (s, report) = try TimeSeriesCSV.parse(csv, name: "t")
+        #expect(report.skipped.map(\.line) == [3, 4, 5])
+        #expect(report.skipped[0].reason.contains("yesterday"))
+        #expect(s.count == 7)
+        #expect(s.filled == [1, 2, 3])
+        #expect(throws: TimeSeriesLoadError.self) { try TimeSeriesCSV.parse(csv, name: "t", strict: true) }
+        do {
+            _ = try TimeSeriesCSV.parse(csv, name: "t", path: "x.csv", strict: true)
+        } catch let e as TimeSeriesLoadError {
+            #expect(e.description.hasPrefix("x.csv:3:"))
+        }
+        #expect(throws: TimeSeriesLoadError.tooFewRows(path: "<input>", rows: 1)) { try TimeSeriesCSV.parse("a,b\n2024-01-01 00:00:00,1", name: "t") }
+    }
+
+    @Test func coarserStepSumsCounts() throws {
+        let csv = (0..<10).map { "2024-05-01 00:0\($0):00,1" }.joined(separator: "\n")
+        let (s, report) = try TimeSeriesCSV.parse(csv, name: "t", step: 300)
+        #expect(s.values == [5, 5])
+        #expect(report.rowsMerged == 8)
+    }
+
+    @Test func stepDurationsAndISOOutput() {
+        #expect(StepDuration.seconds("5m") == 300)
+        #expect(StepDuration.seconds("300") == 300)
+        #expect(StepDuration.seconds("1h") == 3600)
+        #expect(StepDuration.seconds("-1m") == nil)
+        #expect(StepDuration.seconds("x") == nil)
+        #expect(TimestampParser.iso8601(TimestampParser.parse("2014-04-24 00:44:00")!) == "2014-04-24T00:44:00Z")
+        #expect(TimestampParser.parse("2024-05-01T02:00:00+02:00") == TimestampParser.parse("2024-05-01T00:00:00Z"))
+    }
+}

@@ -1,0 +1,72 @@
+/* Throughput of CLSTM (and of plain sgemm at the same shapes) for tools/compare-frameworks.
+ * usage: clstm_bench I H T B threads [seconds]
+ * prints one JSON line per measurement. */
+#include "CLSTM.h"
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 6) { fprintf(stderr, "usage: %s I H T B threads [seconds]\n", argv[0]); return 2; }
+    int In = atoi(argv[1]), H = atoi(argv[2]), T = atoi(argv[3]), B = atoi(argv[4]), th = atoi(argv[5]);
+    double budget = argc > 6 ? atof(argv[6]) : 2.0;
+    int O = 1;
+    clstm_config cfg = {1, In, H, O, T, B, 42, th, CLSTM_ISA_AUTO};
+    clstm_ctx *ctx;
+    int rc = clstm_create(&cfg, &ctx);
+    if (rc) { fprintf(stderr, "create: %s\n", clstm_strerror(rc)); return 1; }
+    size_t nx = (size_t)T * B * In;
+    float *x = malloc(nx * sizeof(float)), *y = malloc((size_t)B * O * sizeof(float)), *dy = malloc((size_t)B * O * sizeof(float));
+    for (size_t k = 0; k < nx; k++) x[k] = (float)((k * 2654435761u) % 1000) / 1000.0f - 0.5f;
+    for (int k = 0; k < B * O; k++) dy[k] = 0.01f;
+    clstm_adam adam = {1e-3f, 0.9f, 0.999f, 1e-8f, 0.0f};
+    /* flops per batch: forward input GEMM + recurrent GEMMs (gates and head excluded) */
+    double fwd = 2.0 * T * B * (double)In * 4 * H + 2.0 * (T - 1) * B * (double)H * 4 * H;
+    double train_flops = 3.0 * fwd; /* forward + backward (dX and dW GEMMs) */
+    const char *modes[2] = {"infer", "train"};
+    for (int m = 0; m < 2; m++) {
+        int iters = 0;
+        double t0 = now(), t;
+        do {
+            if (m == 0) clstm_forward(ctx, x, B, y);
+            else {
+                clstm_forward_train(ctx, x, B, y);
+                clstm_backward(ctx, dy);
+                clstm_clip_gradients(ctx, 1.0f);
+                clstm_adam_step(ctx, &adam);
+            }
+            iters++;
+            t = now() - t0;
+        } while (t < budget || iters < 3);
+        double per = t / iters;
+        double fl = m == 0 ? fwd : train_flops;
+        printf("{\"impl\":\"clstm\",\"mode\":\"%s\",\"I\":%d,\"H\":%d,\"T\":%d,\"B\":%d,\"threads\":%d,\"seq_per_s\":%.1f,\"gflops\":%.1f,\"isa\":%d}\n",
+               modes[m], In, H, T, B, th, B / per, fl / per * 1e-9, (int)clstm_active_isa(ctx));
+        fflush(stdout);
+    }
+    /* sgemm at the recurrent shape [B x H] x [H x 4H] and the input-projection shape */
+    openblas_set_num_threads(th);
+    float *a = calloc((size_t)T * B * H, sizeof(float)), *w = calloc((size_t)4 * H * H, sizeof(float)), *c = calloc((size_t)T * B * 4 * H, sizeof(float));
+    for (size_t k = 0; k < (size_t)B * H; k++) a[k] = 0.001f * (k % 7);
+    for (size_t k = 0; k < (size_t)4 * H * H; k++) w[k] = 0.001f * (k % 5);
+    int iters = 0;
+    double t0 = now(), t;
+    do {
+        for (int s = 0; s < T; s++)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, 4 * H, H, 1.0f, a, H, w, H, 1.0f, c + (size_t)s * B * 4 * H, 4 * H);
+        iters++;
+        t = now() - t0;
+    } while (t < budget / 2 || iters < 3);
+    printf("{\"impl\":\"sgemm\",\"shape\":\"%dx%dx%d (recurrent, T calls)\",\"threads\":%d,\"gflops\":%.1f}\n", B, 4 * H, H, th,
+           2.0 * B * 4 * H * H * T * iters / t * 1e-9);
+    free(a); free(w); free(c); free(x); free(y); free(dy);
+    clstm_destroy(ctx);
+    return 0;
+}
