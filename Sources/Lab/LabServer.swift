@@ -35,6 +35,7 @@ public final class LabServer: Service, Sendable {
     private let core: LabCore
     private let logger: Logger
     private let channel = NIOLockedValueBox<(any Channel)?>(nil)
+    private let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
 
     /// Creates a server (not yet listening).
     public init(spec: LabSpec, configuration: Configuration = Configuration(), logger: Logger = Logger(label: "shadowcast.lab")) {
@@ -48,12 +49,16 @@ public final class LabServer: Service, Sendable {
     @discardableResult
     public func start() async throws -> Int {
         let core = self.core
+        let connections = self.connections
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                let id = ObjectIdentifier(channel)
+                connections.withLockedValue { $0[id] = channel }
+                channel.closeFuture.whenComplete { _ in _ = connections.withLockedValue { $0.removeValue(forKey: id) } }
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(LabHTTPHandler(core: core))
                 }
@@ -84,7 +89,8 @@ public final class LabServer: Service, Sendable {
     /// The `/metrics` text now.
     public func metricsText() -> String { core.exposition() }
 
-    /// Stops accepting connections, waits up to `drainTimeout` for requests in flight, closes.
+    /// Stops accepting connections, waits up to `drainTimeout` for requests in flight, then
+    /// closes every connection.
     public func stop() async throws {
         guard let bound = channel.withLockedValue({ channel -> (any Channel)? in
             defer { channel = nil }
@@ -94,6 +100,9 @@ public final class LabServer: Service, Sendable {
         let deadline = ContinuousClock.now + .milliseconds(Int(configuration.drainTimeout * 1000))
         while core.inFlight > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
+        }
+        for connection in connections.withLockedValue({ Array($0.values) }) {
+            try? await connection.close()
         }
         logger.info("lab stopped", metadata: ["in_flight_abandoned": "\(core.inFlight)"])
     }
