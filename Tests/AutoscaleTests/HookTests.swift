@@ -94,3 +94,19 @@ import Lab
         #expect(failed.first?.succeeded == false && failed.first?.attempts == 2)
     }
 }
+
+@Suite struct AutoscalerTests {
+    @Test func ticksDecideAndApplyThroughHooks() async {
+        let applied = NIOLockedValueBox<[Int]>([])
+        let hook = ClosureScaleHook(name: "in-process") { decision in applied.withLockedValue { $0.append(decision.desiredReplicas) } }
+        let scaler = Autoscaler(
+            policy: .predictive(.init(capacityPerInstance: 100, headroom: 1, leadTime: 30, maxReplicas: 10)),
+            actuator: ScaleActuator(hooks: [hook]))
+        let forecast = [ForecastPoint(time: 0, upperRate: 150), ForecastPoint(time: 60, upperRate: 420)]
+        #expect(await scaler.tick(AutoscalerInput(now: 0, currentReplicas: 1, forecast: forecast)).desiredReplicas == 2)
+        #expect(await scaler.tick(AutoscalerInput(now: 10, currentReplicas: 2, forecast: forecast)).desiredReplicas == 2)
+        #expect(await scaler.tick(AutoscalerInput(now: 30, currentReplicas: 2, forecast: forecast)).desiredReplicas == 5)
+        #expect(applied.withLockedValue { $0 } == [2, 5])  // the no-change tick called no hook
+        #expect(await scaler.history.count == 3)
+    }
+}
