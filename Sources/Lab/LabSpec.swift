@@ -152,8 +152,14 @@ extension LabSpec {
         } catch {
             throw LabSpecError(field: source, message: "\(error)")
         }
-        let spec = try document.spec(source: source)
-        try spec.validate()
+        // Line numbers of each route, so semantic errors can say `file:line`.
+        let routeLines = ((try? Yams.compose(yaml: yaml))??["routes"]?.sequence).map { $0.map { $0.mark?.line ?? 0 } } ?? []
+        let spec = try document.spec(source: source, routeLines: routeLines)
+        do {
+            try spec.validate()
+        } catch {
+            throw LabSpecError(field: "\(source): \(error.field)", message: error.message)
+        }
         return spec
     }
 }

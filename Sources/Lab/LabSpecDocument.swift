@@ -26,10 +26,11 @@ struct LabSpecDocument: Decodable {
     var seed: UInt64?
     var routes: [Route]
 
-    func spec(source: String) throws(LabSpecError) -> LabSpec {
+    func spec(source: String, routeLines: [Int] = []) throws(LabSpecError) -> LabSpec {
         var routes: [LabSpec.Route] = []
         for (index, route) in self.routes.enumerated() {
-            let field = "\(source): routes[\(index)]"
+            let line = routeLines.indices.contains(index) && routeLines[index] > 0 ? ":\(routeLines[index])" : ""
+            let field = "\(source)\(line): routes[\(index)]"
             let pattern: RoutePattern
             do { pattern = try RoutePattern(route.path) } catch { throw LabSpecError(field: "\(field).path", message: error.message) }
             let time = try Self.distribution(route.service_time, field: "\(field).service_time")
@@ -68,12 +69,16 @@ struct LabSpecDocument: Decodable {
 
     static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            String(context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." })
         }
         switch error {
         case .keyNotFound(let key, let context): return "missing key '\(key.stringValue)' at \(path(context).isEmpty ? "top level" : path(context))"
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return "\(path(context)): \(context.debugDescription)"
+            if let underlying = context.underlyingError {
+                // Yams' syntax errors carry line:column and a snippet.
+                return "\(underlying)".split(separator: "\n").joined(separator: " | ")
+            }
+            return "\(path(context).isEmpty ? "top level" : path(context)): \(context.debugDescription)"
         @unknown default: return "\(error)"
         }
     }

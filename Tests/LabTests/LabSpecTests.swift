@@ -31,7 +31,7 @@ import Testing
                 service_time: {distribution: weibull, mean_ms: 3}
             """
         #expect { try LabSpec.parse(yaml: unknown, source: "x.yaml") } throws: { error in
-            "\(error)".contains("x.yaml: routes[0].service_time.distribution") && "\(error)".contains("weibull")
+            "\(error)".contains("x.yaml:2: routes[0].service_time.distribution") && "\(error)".contains("weibull")
         }
         let missing = """
             routes:

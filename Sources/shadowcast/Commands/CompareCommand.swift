@@ -77,7 +77,8 @@ struct CompareCommand: AsyncParsableCommand {
         }
         if json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             print(ComparisonText.render(report))
@@ -100,7 +101,7 @@ struct CompareCommand: AsyncParsableCommand {
         func summary(_ source: ResultsSource) async throws -> RunSummary {
             switch source {
             case .file(let path):
-                do { return try RunSummary.load(path: path) } catch { throw ValidationError("\(error)") }
+                do { return try RunSummary.load(path: path) } catch { throw LabCLIError("\(error)") }
             case .live(let url):
                 let after = try await ResultsSource.scrape(url)
                 return reader.summary(before: before[url]!, after: after, seconds: elapsed)

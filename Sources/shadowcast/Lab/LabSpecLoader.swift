@@ -11,12 +11,12 @@ enum LabSpecLoader {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ValidationError("cannot read Lab spec \(path): \(error.localizedDescription)")
+            throw LabCLIError("cannot read Lab spec \(path): \(error.localizedDescription)")
         }
         do {
             return try LabSpec.parse(yaml: text, source: path)
         } catch {
-            throw ValidationError("\(error)")
+            throw LabCLIError("\(error)")
         }
     }
 

@@ -28,7 +28,7 @@ enum ResultsSource {
         request.setValue("text/plain", forHTTPHeaderField: "Accept")
         let (data, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard status == 200 else { throw ValidationError("\(url): HTTP \(status)") }
+        guard status == 200 else { throw LabCLIError("\(url): HTTP \(status)") }
         let scrape = try PrometheusScrape.parse(String(decoding: data, as: UTF8.self), source: url.absoluteString)
         if !scrape.skipped.isEmpty {
             let first = scrape.skipped[0]
