@@ -73,6 +73,7 @@ var targets: [Target] = [
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
     .target(
         name: "Shadow",
@@ -104,8 +105,8 @@ var targets: [Target] = [
     .testTarget(name: "ForecastTests", dependencies: ["Forecast"]),
     .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Profiler", "Traffic"]),
     .testTarget(name: "EmissionTests", dependencies: ["Emission", "Traffic"]),
-    .testTarget(name: "MonitorTests", dependencies: ["Monitor"]),
-    .testTarget(name: "AutoscaleTests", dependencies: ["Autoscale"]),
+    .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Lab"]),
+    .testTarget(name: "AutoscaleTests", dependencies: ["Autoscale", "Lab"]),
     .testTarget(name: "LabTests", dependencies: ["Lab"]),
     .testTarget(name: "ShadowTests", dependencies: ["Shadow", "Traffic"]),
     .testTarget(name: "ReportTests", dependencies: ["Report"]),

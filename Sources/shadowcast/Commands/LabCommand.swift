@@ -1,10 +1,54 @@
 import ArgumentParser
+import Foundation
+import Lab
+import Logging
+import ServiceLifecycle
 
 /// `shadowcast lab`: Start the simulated Lab service.
 struct LabCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lab", abstract: "Start the simulated Lab service.")
+    static let configuration = CommandConfiguration(
+        commandName: "lab",
+        abstract: "Start the simulated Lab service.",
+        discussion: """
+            Serves the spec's routes with simulated service times, instances with workers and bounded \
+            queues (503 past the queue limit), Prometheus metrics at /metrics, and run-time scaling with \
+            POST /admin/instances?count=N. Without --spec, the embedded e-commerce spec is used \
+            (print it with --print-spec). Stops gracefully on SIGINT/SIGTERM.
+            """)
+
+    @Option(name: .long, help: "Lab spec (YAML). Default: the embedded e-commerce spec.")
+    var spec: String?
+
+    @Option(name: .long, help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to listen on (0 picks a free one).")
+    var port = 8081
+
+    @Option(name: .long, help: "Instances at start (overrides the spec).")
+    var instances: Int?
+
+    @Flag(name: .long, help: "Print the spec's YAML (the embedded one without --spec) and its capacity, then exit.")
+    var printSpec = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535, got \(port)") }
+        if let instances, instances < 0 { throw ValidationError("--instances must be >= 0") }
+    }
 
     func run() async throws {
-        throw ValidationError("'shadowcast lab' is not built yet")
+        var labSpec = try LabSpecLoader.load(path: spec)
+        if let instances { labSpec.instances = instances }
+        if printSpec {
+            if spec == nil { print(LabSpec.defaultYAML) }
+            print(LabSpecLoader.describe(labSpec))
+            return
+        }
+        let logger = Logger(label: "shadowcast.lab")
+        let server = LabServer(spec: labSpec, configuration: .init(host: host, port: port), logger: logger)
+        print(LabSpecLoader.describe(labSpec))
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 }

@@ -1,2 +1,0 @@
-// The Autoscale stage. See README "Architecture".
-enum AutoscaleModule {}

@@ -1,2 +1,0 @@
-// The Lab stage. See README "Architecture".
-enum LabModule {}

@@ -1,2 +1,0 @@
-// The Monitor stage. See README "Architecture".
-enum MonitorModule {}

@@ -1,4 +1,0 @@
-import Testing
-@testable import Autoscale
-
-// Suites for Autoscale arrive with its issue.

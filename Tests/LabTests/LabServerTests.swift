@@ -1,0 +1,113 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+@testable import Lab
+
+@Suite(.serialized) struct LabServerTests {
+    func request(_ url: String, method: String = "GET") async throws -> (Int, String) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        request.timeoutInterval = 5
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? -1, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func servesRoutesMetricsAndAdmin() async throws {
+        let server = LabServer(spec: .default, configuration: .init(port: 0))
+        let port = try await server.start()
+        let base = "http://127.0.0.1:\(port)"
+        do {
+            let (status, body) = try await request("\(base)/products/17")
+            #expect(status == 200 && body.utf8.count == 2048)
+            #expect(try await request("\(base)/nope").0 == 404)
+            #expect(try await request("\(base)/checkout", method: "POST").0 == 200)
+
+            let (scaled, answer) = try await request("\(base)/admin/instances?count=5", method: "POST")
+            #expect(scaled == 200 && answer.contains("5"))
+            #expect(server.instances == 5)
+            #expect(try await request("\(base)/admin/instances?count=-1", method: "POST").0 == 400)
+
+            let (_, metrics) = try await request("\(base)/metrics")
+            #expect(metrics.contains("lab_requests_total{route=\"product\",status=\"200\"} 1\n"))
+            #expect(metrics.contains("lab_requests_total{route=\"checkout\",status=\"200\"} 1\n"))
+            #expect(metrics.contains("lab_instances 5\n"))
+            #expect(metrics.contains("lab_request_duration_seconds_count{route=\"product\"} 1\n"))
+            #expect(metrics.contains("# TYPE lab_utilization gauge"))
+        }
+        try await server.stop()
+        #expect(server.port == nil)
+    }
+
+    @Test func answers503PastTheQueueLimit() async throws {
+        let spec = try LabSpec.parse(yaml: """
+            instances: 1
+            workers_per_instance: 1
+            queue_limit: 1
+            routes:
+              - {name: slow, path: /slow, service_time: {distribution: constant, ms: 300}}
+            """)
+        let server = LabServer(spec: spec, configuration: .init(port: 0))
+        let port = try await server.start()
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<4 {
+                group.addTask { try await self.request("http://127.0.0.1:\(port)/slow").0 }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses.sorted() == [200, 200, 503, 503])
+        try await server.stop()
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+
+@Suite struct LabPipeliningTests {
+    /// Two pipelined requests where the first is slower: answers still leave in request order.
+    @Test func pipelinedResponsesKeepRequestOrder() async throws {
+        let spec = try LabSpec.parse(yaml: """
+            instances: 1
+            workers_per_instance: 4
+            routes:
+              - {name: slow, path: /slow, service_time: {distribution: constant, ms: 150}, response_bytes: 5}
+              - {name: fast, path: /fast, service_time: {distribution: constant, ms: 1}, response_bytes: 9}
+            """)
+        let server = LabServer(spec: spec, configuration: .init(port: 0))
+        let port = try await server.start()
+        let text = try await Task.detached { try Self.exchange(port: port, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") }.value
+        try await server.stop()
+        let lengths = text.components(separatedBy: "\r\n").filter { $0.lowercased().hasPrefix("content-length:") }
+        #expect(lengths == ["Content-Length: 5", "Content-Length: 9"], "\(text)")
+    }
+
+    /// Writes `request` to 127.0.0.1:`port` and reads until the server closes (5 s at most).
+    static func exchange(port: Int, _ request: String) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(errno: errno) }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXError(errno: errno) }
+        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = recv(fd, &chunk, chunk.count, 0)
+            if count <= 0 { break }
+            received += chunk[0..<count]
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
+    struct POSIXError: Error { var errno: Int32 }
+}
+#endif

@@ -1,4 +1,0 @@
-import Testing
-@testable import Lab
-
-// Suites for Lab arrive with its issue.

@@ -1,4 +1,0 @@
-import Testing
-@testable import Monitor
-
-// Suites for Monitor arrive with its issue.
