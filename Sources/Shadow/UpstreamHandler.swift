@@ -26,13 +26,9 @@ final class UpstreamHandler: ChannelInboundHandler {
     private(set) var isActive = true
 
     func handlerAdded(context: ChannelHandlerContext) {
+        // Added before the connect completes; the connect promise succeeds before channelActive
+        // fires, so the connection counts as active until it closes.
         self.context = context
-        isActive = context.channel.isActive
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        isActive = true
-        context.fireChannelActive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
