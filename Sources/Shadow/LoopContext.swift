@@ -48,13 +48,32 @@ final class LoopContext {
         }
     }
 
-    /// Hands a finished exchange to the sink, counting refusals.
+    /// Finished exchanges waiting for the next batch to the sink.
+    private var batch: [ShadowExchange] = []
+    static let batchSize = 256
+    private var ticker: RepeatedTask?
+
+    /// Queues a finished exchange for the sink; a full batch goes out at once.
     func deliver(_ exchange: ShadowExchange) {
-        guard let sink else { return }
-        if sink.offer(exchange) {
-            stats.recordsEmitted += 1
-        } else {
-            stats.recordsDropped += 1
+        guard sink != nil else { return }
+        if batch.isEmpty { batch.reserveCapacity(Self.batchSize) }
+        batch.append(exchange)
+        if batch.count >= Self.batchSize { flushExchanges() }
+    }
+
+    /// Offers the waiting exchanges to the sink, counting what it accepted and refused.
+    func flushExchanges() {
+        guard let sink, !batch.isEmpty else { return }
+        let accepted = sink.offer(batch)
+        stats.recordsEmitted += accepted
+        stats.recordsDropped += batch.count - accepted
+        batch.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes exchanges every `interval` (call once, on the loop).
+    func startTicking(interval: TimeAmount, boundSelf: NIOLoopBound<LoopContext>) {
+        ticker = eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            boundSelf.value.flushExchanges()
         }
     }
 
@@ -63,5 +82,8 @@ final class LoopContext {
         isShuttingDown = true
         mirror?.shutdown()
         primary.closeAll()
+        ticker?.cancel()
+        ticker = nil
+        flushExchanges()
     }
 }

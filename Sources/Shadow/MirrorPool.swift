@@ -37,6 +37,9 @@ final class MirrorPool {
         }
     }
 
+    /// Copies queued or in flight.
+    var outstanding: Int { queue.count + inFlight.count }
+
     /// Mirrors `job` as soon as a connection is free, or drops it (counted) when it cannot.
     func submit(_ job: MirrorJob) {
         if loop.isShuttingDown { return drop(job, .shutdown) }

@@ -1,8 +1,10 @@
-/// Where the proxy delivers finished exchanges. Called from the proxy's event loops, so it must
-/// never block: a sink that cannot take an exchange returns `false` and the proxy counts a drop.
+/// Where the proxy delivers finished exchanges. Each event loop collects its exchanges and offers
+/// them in batches (at most every few milliseconds, or when 256 are waiting), so a consumer on
+/// another thread is woken once per batch, not once per request. Called on the event loops, so
+/// it must never block: what it cannot take it refuses, and the proxy counts the refusals.
 public protocol ShadowExchangeSink: Sendable {
-    /// Offers one exchange; returns whether it was accepted.
-    func offer(_ exchange: ShadowExchange) -> Bool
+    /// Offers a batch in completion order; returns how many were accepted.
+    func offer(_ exchanges: [ShadowExchange]) -> Int
     /// Called once when the proxy has stopped; no further offers follow.
     func finish()
 }
@@ -26,12 +28,17 @@ public struct ShadowExchangeStream: ShadowExchangeSink {
             of: ShadowExchange.self, bufferingPolicy: .bufferingNewest(max(1, bufferSize)))
     }
 
-    public func offer(_ exchange: ShadowExchange) -> Bool {
-        switch continuation.yield(exchange) {
-        case .enqueued: return true
-        case .dropped, .terminated: return false
-        @unknown default: return false
+    public func offer(_ exchanges: [ShadowExchange]) -> Int {
+        var accepted = 0
+        for exchange in exchanges {
+            switch continuation.yield(exchange) {
+            case .enqueued: accepted += 1
+            case .dropped: accepted += 1  // accepted; an older buffered exchange was evicted instead
+            case .terminated: return accepted
+            @unknown default: break
+            }
         }
+        return accepted
     }
 
     public func finish() {

@@ -51,11 +51,13 @@ public actor ShadowProxy {
             for (index, eventLoop) in group.makeIterator().enumerated() {
                 loops.append(
                     try await eventLoop.submit {
-                        NIOLoopBound(
+                        let bound = NIOLoopBound(
                             LoopContext(
                                 index: index, eventLoop: eventLoop, configuration: configuration,
                                 primaryAddress: primaryAddress, secondaryAddress: secondaryAddress, sink: sink),
                             eventLoop: eventLoop)
+                        if sink != nil { bound.value.startTicking(interval: .milliseconds(5), boundSelf: bound) }
+                        return bound
                     }.get())
             }
             var byLoop: [ObjectIdentifier: NIOLoopBound<LoopContext>] = [:]
@@ -109,10 +111,12 @@ public actor ShadowProxy {
         return total
     }
 
-    /// Requests received and not finished, over all loops.
+    /// Requests received and not finished, plus mirror copies queued or in flight, over all loops.
     public func activeRequests() async throws -> Int {
         var total = 0
-        for loop in loops { total += try await loop.eventLoop.submit { loop.value.activeRequests }.get() }
+        for loop in loops {
+            total += try await loop.eventLoop.submit { loop.value.activeRequests + (loop.value.mirror?.outstanding ?? 0) }.get()
+        }
         return total
     }
 
