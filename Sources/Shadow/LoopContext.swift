@@ -14,6 +14,8 @@ final class LoopContext {
     let via: String?
     let mirrorMaxBodyBytes: Int
     var stats = ShadowStats()
+    /// Query redaction with per-key decisions cached.
+    var queries = QueryRedactor()
     /// Requests seen by this loop (the sampler's key).
     var sequence: UInt64 = 0
     /// Requests received and not yet finished.

@@ -130,7 +130,8 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
 
         let mirrored = loop.mirror != nil && loop.sampler.shouldMirror(loop: loop.index, sequence: loop.sequence)
         if mirrored || loop.sink != nil {
-            let record = loop.sink == nil ? nil : RecordBuilder.record(for: head, arrival: WallClock.now(), client: pseudonym())
+            let record = loop.sink == nil ? nil : RecordBuilder.record(
+                for: head, arrival: WallClock.now(), client: pseudonym(), queries: &loop.queries)
             exchange = PendingExchange(loop: loop, record: record, mirrored: mirrored)
         } else {
             exchange = nil
@@ -352,7 +353,8 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
                 exchange?.secondaryDone(.failed(.reset))
             }
             if !responseDone {
-                loop.stats.primaryFailures += 1
+                // The client left before its response was complete (not the primary's fault).
+                loop.stats.clientAborts += 1
                 exchange?.primaryDone(.failed(.reset), requestBytes: requestBytes)
             }
             exchange = nil

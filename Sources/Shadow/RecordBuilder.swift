@@ -5,11 +5,13 @@ import Traffic
 /// `User-Agent`, the `Referer` with its query redacted, and the pseudonymized client. Secret
 /// headers (`Authorization`, `Cookie`, …) are never read.
 enum RecordBuilder {
-    static func record(for head: HTTPRequestHead, arrival: Double, client: String?) -> RequestRecord {
+    static func record(
+        for head: HTTPRequestHead, arrival: Double, client: String?, queries: inout QueryRedactor
+    ) -> RequestRecord {
         let (path, query) = split(head.uri)
         return RequestRecord(
             time: arrival, method: head.method.rawValue, path: path,
-            query: query.map { Redactor.redact(query: $0) },
+            query: query.map { queries.redact($0) },
             userAgent: head.headers.first(name: "user-agent"),
             client: client,
             referrer: head.headers.first(name: "referer").map(redactURL))

@@ -9,36 +9,32 @@ public protocol ShadowExchangeSink: Sendable {
     func finish()
 }
 
-/// The default sink: an `AsyncStream` with a bounded buffer that keeps the newest exchanges when
-/// its consumer falls behind (the older ones are dropped and counted by the proxy).
+/// The default sink: an `AsyncStream` of batches with a bounded buffer. When the consumer falls
+/// behind and `maxBatches` batches are waiting, new batches are refused and counted as dropped.
 ///
 /// ```swift
-/// let stream = ShadowExchangeStream(bufferSize: 65_536)
+/// let stream = ShadowExchangeStream(maxBatches: 256)
 /// let proxy = try await ShadowProxy.start(configuration, sink: stream)
-/// for await exchange in stream.exchanges { profiler.add(exchange.record) }
+/// for await batch in stream.batches { for exchange in batch { profiler.add(exchange.record) } }
 /// ```
 public struct ShadowExchangeStream: ShadowExchangeSink {
-    /// The exchanges, in completion order; finishes when the proxy shuts down. One consumer.
-    public let exchanges: AsyncStream<ShadowExchange>
-    private let continuation: AsyncStream<ShadowExchange>.Continuation
+    /// Batches of exchanges in completion order per event loop (each at most 256); finishes when
+    /// the proxy shuts down. One consumer.
+    public let batches: AsyncStream<[ShadowExchange]>
+    private let continuation: AsyncStream<[ShadowExchange]>.Continuation
 
-    /// Creates a stream buffering at most `bufferSize` exchanges (at least 1).
-    public init(bufferSize: Int = 65_536) {
-        (exchanges, continuation) = AsyncStream.makeStream(
-            of: ShadowExchange.self, bufferingPolicy: .bufferingNewest(max(1, bufferSize)))
+    /// Creates a stream buffering at most `maxBatches` batches (at least 1).
+    public init(maxBatches: Int = 1024) {
+        (batches, continuation) = AsyncStream.makeStream(
+            of: [ShadowExchange].self, bufferingPolicy: .bufferingOldest(max(1, maxBatches)))
     }
 
     public func offer(_ exchanges: [ShadowExchange]) -> Int {
-        var accepted = 0
-        for exchange in exchanges {
-            switch continuation.yield(exchange) {
-            case .enqueued: accepted += 1
-            case .dropped: accepted += 1  // accepted; an older buffered exchange was evicted instead
-            case .terminated: return accepted
-            @unknown default: break
-            }
+        switch continuation.yield(exchanges) {
+        case .enqueued: return exchanges.count
+        case .dropped, .terminated: return 0
+        @unknown default: return 0
         }
-        return accepted
     }
 
     public func finish() {

@@ -10,6 +10,8 @@ public struct ShadowStats: Sendable {
     public var primaryResponses = 0
     /// Requests the primary did not answer completely (502 sent or connection cut).
     public var primaryFailures = 0
+    /// Requests whose client closed the connection before the response was complete.
+    public var clientAborts = 0
     /// Responses the proxy answered itself with 502 because the primary was unreachable.
     public var badGatewayResponses = 0
     /// Connections opened to the primary (the rest of the requests reused kept-alive ones).
@@ -50,6 +52,7 @@ public struct ShadowStats: Sendable {
         primaryResponses += other.primaryResponses
         primaryFailures += other.primaryFailures
         badGatewayResponses += other.badGatewayResponses
+        clientAborts += other.clientAborts
         primaryConnectionsOpened += other.primaryConnectionsOpened
         mirrorSampled += other.mirrorSampled
         mirrorCompleted += other.mirrorCompleted
@@ -91,7 +94,7 @@ public struct ShadowStats: Sendable {
             (1...5).filter { counts[$0] > 0 }.map { "\($0)xx \(counts[$0])" }.joined(separator: ", ")
         }
         var lines = [
-            "requests: \(requests) on \(clientConnections) client connections; primary answered \(primaryResponses), failed \(primaryFailures) (502 sent: \(badGatewayResponses)); primary connections opened \(primaryConnectionsOpened)",
+            "requests: \(requests) on \(clientConnections) client connections; primary answered \(primaryResponses), failed \(primaryFailures) (502 sent: \(badGatewayResponses)); client aborts \(clientAborts); primary connections opened \(primaryConnectionsOpened)",
             "primary status: \(classes(primaryStatusClasses))",
             "primary latency: \(latency(primaryLatencyMicros))",
             "mirror: sampled \(mirrorSampled), completed \(mirrorCompleted), dropped \(mirrorDropped), connections opened \(mirrorConnectionsOpened), status mismatches \(statusMismatches)",

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Testing
 @testable import Shadow
 import Traffic
@@ -10,7 +11,7 @@ struct RecordTests {
         let primary = try await TestServer.start()
         let secondary = try await TestServer.start()
         defer { Task { await primary.stop(); await secondary.stop() } }
-        let stream = ShadowExchangeStream(bufferSize: 16)
+        let stream = ShadowExchangeStream(maxBatches: 16)
         try await withProxy(primary: primary, secondary: secondary, sink: stream) { proxy in
             try await TestClient.with(port: proxy.localAddress.port) { session in
                 let response = try await session.request(.GET, "/cl/5?user=bob&token=SECRET-T&api_key=SECRET-K", headers: [
@@ -22,7 +23,7 @@ struct RecordTests {
             }
         }
         var exchanges: [ShadowExchange] = []
-        for await exchange in stream.exchanges { exchanges.append(exchange) }
+        for await batch in stream.batches { exchanges += batch }
         try #require(exchanges.count == 2)
         let first = try #require(exchanges.first { $0.record.method == "GET" })
         #expect(first.record.path == "/cl/5")
@@ -48,21 +49,53 @@ struct RecordTests {
         }
     }
 
-    @Test("a full sink buffer drops and counts, never blocks")
-    func sinkOverflow() async throws {
+    @Test("what the sink refuses is counted, never blocks")
+    func sinkRefusals() async throws {
         let primary = try await TestServer.start()
         defer { Task { await primary.stop() } }
-        let stream = ShadowExchangeStream(bufferSize: 3)
-        let stats = try await withProxy(primary: primary, secondary: nil, sink: stream) { proxy in
+        let sink = LimitedSink(capacity: 3)
+        let stats = try await withProxy(primary: primary, secondary: nil, sink: sink) { proxy in
             try await TestClient.with(port: proxy.localAddress.port) { session in
                 for _ in 0..<10 { _ = try await session.request(.GET, "/cl/1") }
             }
             return try await proxy.stats()
         }
-        // bufferingNewest: every offer is accepted, older ones are evicted; the consumer sees 3.
-        var seen = 0
-        for await _ in stream.exchanges { seen += 1 }
-        #expect(seen == 3)
-        #expect(stats.recordsEmitted + stats.recordsDropped == 10)
+        // Shutdown flushes the last batch before the final statistics.
+        #expect(stats.recordsEmitted == 3)
+        #expect(stats.recordsDropped == 7)
+        #expect(sink.accepted.withLockedValue { $0 } == 3)
     }
+
+    @Test("the stream refuses batches beyond its bound while nobody consumes")
+    func streamBound() async {
+        let stream = ShadowExchangeStream(maxBatches: 2)
+        let exchange = ShadowExchange(record: RequestRecord(time: 0, method: "GET", path: "/"), primary: .failed(.reset), secondary: nil)
+        #expect(stream.offer([exchange, exchange]) == 2)
+        #expect(stream.offer([exchange]) == 1)
+        #expect(stream.offer([exchange]) == 0)
+        stream.finish()
+        var seen = 0
+        for await batch in stream.batches { seen += batch.count }
+        #expect(seen == 3)
+    }
+}
+
+/// Accepts the first `capacity` exchanges offered, refuses the rest.
+final class LimitedSink: ShadowExchangeSink {
+    let capacity: Int
+    let accepted = NIOLockedValueBox(0)
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    func offer(_ exchanges: [ShadowExchange]) -> Int {
+        accepted.withLockedValue { total in
+            let taken = min(exchanges.count, capacity - total)
+            total += taken
+            return taken
+        }
+    }
+
+    func finish() {}
 }

@@ -58,8 +58,8 @@ struct ShadowCommand: AsyncParsableCommand {
     @Option(help: "Write every exchange (redacted record + both outcomes) as JSON lines to this file.")
     var records: String?
 
-    @Option(help: "Exchanges buffered for the record consumer before drops are counted.")
-    var recordBuffer: Int = 65_536
+    @Option(help: "Batches of exchanges (up to 256 each) buffered for the record consumer before drops are counted.")
+    var recordBatches: Int = 1024
 
     func validate() throws {
         _ = try makeConfiguration()
@@ -75,7 +75,7 @@ struct ShadowCommand: AsyncParsableCommand {
         if let duration, duration.duration <= .zero {
             throw ValidationError("--duration '\(duration)': must be positive")
         }
-        guard recordBuffer >= 1 else { throw ValidationError("--record-buffer must be at least 1") }
+        guard recordBatches >= 1 else { throw ValidationError("--record-batches must be at least 1") }
     }
 
     func makeConfiguration() throws -> ShadowConfiguration {
@@ -93,7 +93,7 @@ struct ShadowCommand: AsyncParsableCommand {
             configuration.addVia = via
             try configuration.validate()
             return configuration
-        } catch let error as ShadowConfigurationError {
+        } catch {
             throw ValidationError(error.description)
         }
     }
@@ -112,7 +112,7 @@ struct ShadowCommand: AsyncParsableCommand {
             }
             output = FileHandle(forWritingAtPath: records)
         }
-        let stream = ShadowExchangeStream(bufferSize: recordBuffer)
+        let stream = ShadowExchangeStream(maxBatches: recordBatches)
         let proxy = try await ShadowProxy.start(configuration, sink: stream)
         printError("shadow: listening on \(proxy.localAddress), primary \(configuration.primary), secondary \(configuration.secondary.map(String.init(describing:)) ?? "-"), mirroring \(configuration.mirrorPercent)%")
 
@@ -121,12 +121,14 @@ struct ShadowCommand: AsyncParsableCommand {
             encoder.outputFormatting = [.sortedKeys]
             var count = 0
             var pending = Data()
-            for await exchange in stream.exchanges {
-                count += 1
+            for await batch in stream.batches {
+                count += batch.count
                 guard let output else { continue }
-                if let line = try? encoder.encode(ExchangeLine(exchange)) {
-                    pending.append(line)
-                    pending.append(0x0A)
+                for exchange in batch {
+                    if let line = try? encoder.encode(ExchangeLine(exchange)) {
+                        pending.append(line)
+                        pending.append(0x0A)
+                    }
                 }
                 if pending.count >= 1 << 16 {
                     output.write(pending)
