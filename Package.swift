@@ -83,6 +83,8 @@ var targets: [Target] = [
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
     .target(name: "Report"),
     .target(
@@ -108,7 +110,15 @@ var targets: [Target] = [
     .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Lab"]),
     .testTarget(name: "AutoscaleTests", dependencies: ["Autoscale", "Lab"]),
     .testTarget(name: "LabTests", dependencies: ["Lab"]),
-    .testTarget(name: "ShadowTests", dependencies: ["Shadow", "Traffic"]),
+    .testTarget(
+        name: "ShadowTests",
+        dependencies: [
+            "Shadow", "Traffic",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
     .testTarget(name: "ReportTests", dependencies: ["Report"]),
     .testTarget(name: "ShadowcastCLITests", dependencies: ["shadowcast"]),
 ]

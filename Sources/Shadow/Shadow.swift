@@ -1,2 +1,0 @@
-// The Shadow stage. See README "Architecture".
-enum ShadowModule {}

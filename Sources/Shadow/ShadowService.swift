@@ -1,0 +1,44 @@
+import Logging
+import ServiceLifecycle
+
+/// Runs a started proxy under swift-service-lifecycle: SIGINT and SIGTERM (and the optional
+/// duration) trigger a graceful shutdown; returns the final statistics.
+public enum ShadowRunner {
+    /// Serves until a signal arrives or `duration` passes, then shuts the proxy down gracefully.
+    public static func run(
+        _ proxy: ShadowProxy, duration: Duration? = nil, drainTimeout: Duration = .seconds(5), logger: Logger
+    ) async throws -> ShadowStats {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: ProxyService(proxy: proxy, drainTimeout: drainTimeout))
+        ]
+        if let duration {
+            services.append(.init(service: DeadlineService(duration: duration), successTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        return try await proxy.shutdown(drainTimeout: drainTimeout)
+    }
+}
+
+/// Keeps the proxy serving until graceful shutdown, then drains it.
+struct ProxyService: Service {
+    let proxy: ShadowProxy
+    let drainTimeout: Duration
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await proxy.shutdown(drainTimeout: drainTimeout)
+    }
+}
+
+/// Ends the run after a fixed duration (`--duration`).
+struct DeadlineService: Service {
+    let duration: Duration
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            try await Task.sleep(for: duration)
+        }
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import Shadow
-
-// Suites for Shadow arrive with its issue.
