@@ -108,7 +108,7 @@ var targets: [Target] = [
     .testTarget(name: "AutoscaleTests", dependencies: ["Autoscale"]),
     .testTarget(name: "LabTests", dependencies: ["Lab"]),
     .testTarget(name: "ShadowTests", dependencies: ["Shadow", "Traffic"]),
-    .testTarget(name: "ReportTests", dependencies: ["Report"]),
+    .testTarget(name: "ReportTests", dependencies: ["Report"], exclude: ["Fixtures"]),
     .testTarget(name: "ShadowcastCLITests", dependencies: ["shadowcast"]),
 ]
 
