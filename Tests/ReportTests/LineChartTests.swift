@@ -98,3 +98,23 @@ struct LineChartTests {
         #expect(coordinates(out.svg).contains(where: { $0 < 40 }))
     }
 }
+
+@Suite("SVG charts, log scale")
+struct LogScaleChartTests {
+    @Test("a log y axis keeps zeros and spikes finite and labels decades")
+    func logAxis() {
+        var chart = LineChart(title: "t", xAxis: .runSeconds, xLabel: "x", yLabel: "ms",
+                              series: [ChartSeries(name: "s", color: "#000", points: [
+                                ChartPoint(x: 0, y: 0), ChartPoint(x: 1, y: 12), ChartPoint(x: 2, y: 2500), ChartPoint(x: 3, y: .nan)])])
+        chart.yLog = true
+        let out = chart.render()
+        #expect(out.droppedPoints == 1 && out.dataPaths == 1)
+        #expect(out.svg.contains(">10<") && out.svg.contains(">1000<"))
+        #expect(!out.svg.contains("nan") && !out.svg.contains("inf"))
+        #expect(LineChart.spansDecades([10, 11, 12, 2500]))
+        #expect(!LineChart.spansDecades([10, 11, 12, 40]))
+        let two: Double = log10(2), five: Double = log10(5)
+        let expected: [Double] = [0, two, five, 1, 1 + two, 1 + five, 2]
+        #expect(LineChart.logTicks(in: 0...2) == expected)
+    }
+}

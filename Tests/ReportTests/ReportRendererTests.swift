@@ -48,12 +48,13 @@ struct ReportRendererTests {
         let html = ReportRenderer().render(SampleSummary.make())
         for id in ["traffic", "load", "latency", "scaling"] {
             let text = section(id, in: html)
-            #expect(text.contains("<svg class=\"chart\""), "section \(id) has no chart")
+            #expect(text.contains("<svg class=\"chart wide\"") && text.contains("<svg class=\"chart compact\""), "section \(id) has no chart")
             #expect(text.contains("class=\"line\""), "section \(id) draws no line")
             #expect(!text.contains("class=\"empty\""), "section \(id) says no data")
         }
         #expect(section("traffic", in: html).contains("class=\"band\""))
-        #expect(section("load", in: html).components(separatedBy: "<svg").count - 1 == 3)
+        #expect(section("load", in: html).components(separatedBy: "<svg class=\"chart wide\"").count - 1 == 3)
+        #expect(section("load", in: html).components(separatedBy: "<svg class=\"chart compact\"").count - 1 == 3)
         #expect(section("routes", in: html).contains("GET /products/{id}"))
         #expect(section("faults", in: html).contains("connection reset"))
         #expect(section("findings", in: html).contains("POST /checkout saturates"))
@@ -112,7 +113,7 @@ struct ReportRendererTests {
     func writeSample() throws {
         let dir = URL(fileURLWithPath: ProcessInfo.processInfo.environment["SHADOWCAST_SAMPLE_REPORT_DIR"]!)
         var summary = SampleSummary.make()
-        if ProcessInfo.processInfo.environment["SHADOWCAST_SAMPLE_EMPTY"] != nil { summary = RunSummary(meta: Self.emptyMeta) }
+        if let flag = ProcessInfo.processInfo.environment["SHADOWCAST_SAMPLE_EMPTY"], !flag.isEmpty { summary = RunSummary(meta: Self.emptyMeta) }
         try ReportWriter().write(summary, into: dir)
     }
 }

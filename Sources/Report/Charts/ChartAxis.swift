@@ -22,6 +22,12 @@ enum NumberFormat {
         return trimmed(value)
     }
 
+    /// A rate in requests per second: `2,354 rps`, `52.1 rps`.
+    static func rate(_ perSecond: Double) -> String {
+        guard perSecond.isFinite else { return "– rps" }
+        return (perSecond >= 100 ? grouped(Int(perSecond.rounded())) : trimmed(perSecond)) + " rps"
+    }
+
     /// Up to 3 significant digits, no trailing zeros.
     static func trimmed(_ value: Double) -> String {
         guard value.isFinite else { return "–" }

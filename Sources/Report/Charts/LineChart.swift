@@ -15,8 +15,12 @@ struct LineChart: Sendable {
     var bands: [ChartBand] = []
     var markers: [ChartMarker] = []
     var yIncludesZero = true
+    /// Logarithmic y axis (for latencies spanning decades); values ≤ 0 sit on the floor.
+    var yLog = false
     var width = 960.0
     var height = 300.0
+    /// The small-screen variant: narrower geometry, larger text, fewer ticks.
+    var compact = false
     /// Series longer than this are thinned to min/max pairs per pixel bucket.
     var maxPointsPerSeries = 1200
 
@@ -28,7 +32,20 @@ struct LineChart: Sendable {
         var dataPaths: Int
     }
 
-    private let margin = (top: 18.0, right: 20.0, bottom: 46.0, left: 64.0)
+    private var fontScale: Double { compact ? 1.3 : 1 }
+    private var margin: (top: Double, right: Double, bottom: Double, left: Double) {
+        compact ? (22, 26, 56, 74) : (18, 24, 46, 64)
+    }
+
+    /// The same chart for small screens: 520 units wide, so its text stays legible on a phone.
+    func compactVariant() -> LineChart {
+        var chart = self
+        chart.compact = true
+        chart.width = 520
+        chart.height = (height * 0.9).rounded()
+        chart.maxPointsPerSeries = min(maxPointsPerSeries, 600)
+        return chart
+    }
 
     func render() -> Rendered {
         var dropped = 0
@@ -42,8 +59,8 @@ struct LineChart: Sendable {
             }
             return kept
         }
-        let lines = series.map { s -> ChartSeries in var c = s; c.points = thin(clean(s.points)); return c }
-        let cleanBands = bands.map { b -> ChartBand in
+        let finiteLines = series.map { s -> ChartSeries in var c = s; c.points = thin(clean(s.points)); return c }
+        let finiteBands = bands.map { b -> ChartBand in
             var c = b
             // A band needs both edges at each x: drop pairs where either edge is not finite.
             var lower: [ChartPoint] = [], upper: [ChartPoint] = []
@@ -55,6 +72,7 @@ struct LineChart: Sendable {
             c.upper = upper
             return c
         }
+        let (lines, cleanBands, logFloor) = yLog ? logTransform(finiteLines, finiteBands) : (finiteLines, finiteBands, 1)
         let cleanMarkers = markers.filter { m in
             if m.x.isFinite { return true }
             dropped += 1
@@ -67,9 +85,23 @@ struct LineChart: Sendable {
         if xAxis == .percentile {
             xDomain = 0...max(xDomain.upperBound.rounded(.up), 2)
         }
-        let yDomainRaw = LinearScale.domain(covering: ys, includeZero: yIncludesZero)
-        let yTicks = LinearScale.niceTicks(in: yDomainRaw, count: 5)
-        let yDomain = yDomainRaw.lowerBound...max(yDomainRaw.upperBound, yTicks.last ?? yDomainRaw.upperBound)
+        let yDomain: ClosedRange<Double>
+        let yTicks: [Double]
+        let yLabelFor: (Double) -> String
+        if yLog {
+            let lo = (ys.min() ?? log10(logFloor)).rounded(.down)
+            let top = ys.max() ?? lo + 1
+            let hi = max(top + 0.05 * (top - lo), lo + 1)
+            yDomain = lo...hi
+            yTicks = Self.logTicks(in: yDomain)
+            let format = yFormat
+            yLabelFor = { format(pow(10, $0)) }
+        } else {
+            let yDomainRaw = LinearScale.domain(covering: ys, includeZero: yIncludesZero)
+            yTicks = LinearScale.niceTicks(in: yDomainRaw, count: 5)
+            yDomain = yDomainRaw.lowerBound...max(yDomainRaw.upperBound, yTicks.last ?? yDomainRaw.upperBound)
+            yLabelFor = yFormat
+        }
 
         let plotLeft = margin.left, plotRight = width - margin.right
         let plotTop = margin.top, plotBottom = height - margin.bottom
@@ -77,7 +109,7 @@ struct LineChart: Sendable {
         let y = LinearScale(domain: yDomain, range: plotTop...plotBottom, inverted: true)
 
         var svg = ""
-        svg += "<svg class=\"chart\" viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\" aria-label=\"\(HTML.escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">"
+        svg += "<svg class=\"chart \(compact ? "compact" : "wide")\" viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\" aria-label=\"\(HTML.escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">"
         svg += "<title>\(HTML.escape(title))</title>"
 
         // Grid and y ticks.
@@ -88,9 +120,9 @@ struct LineChart: Sendable {
         }
         svg += "</g><g class=\"axis y-axis\">"
         for tick in yTicks where yDomain.contains(tick) {
-            svg += "<text x=\"\(f(plotLeft - 8))\" y=\"\(f(y(tick) + 4))\" text-anchor=\"end\">\(HTML.escape(yFormat(tick)))</text>"
+            svg += "<text x=\"\(f(plotLeft - 8))\" y=\"\(f(y(tick) + 4 * fontScale))\" text-anchor=\"end\">\(HTML.escape(yLabelFor(tick)))</text>"
         }
-        svg += "<text class=\"axis-label\" transform=\"translate(14 \(f((plotTop + plotBottom) / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(yLabel))</text>"
+        svg += "<text class=\"axis-label\" transform=\"translate(\(f(14 * fontScale)) \(f((plotTop + plotBottom) / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(yLabel))</text>"
         svg += "</g>"
 
         // X ticks.
@@ -99,7 +131,7 @@ struct LineChart: Sendable {
         for tick in xTicks(xDomain) {
             let px = x(tick.value)
             svg += "<line class=\"tick\" x1=\"\(f(px))\" x2=\"\(f(px))\" y1=\"\(f(plotBottom))\" y2=\"\(f(plotBottom + 5))\"/>"
-            svg += "<text x=\"\(f(px))\" y=\"\(f(plotBottom + 19))\" text-anchor=\"middle\">\(HTML.escape(tick.label))</text>"
+            svg += "<text x=\"\(f(px))\" y=\"\(f(plotBottom + 19 * fontScale))\" text-anchor=\"\(px > plotRight - 24 ? "end" : "middle")\">\(HTML.escape(tick.label))</text>"
         }
         svg += "<text class=\"axis-label\" x=\"\(f((plotLeft + plotRight) / 2))\" y=\"\(f(height - 6))\" text-anchor=\"middle\">\(HTML.escape(xLabel))</text>"
         svg += "</g>"
@@ -144,12 +176,14 @@ struct LineChart: Sendable {
             for marker in cleanMarkers.sorted(by: { $0.x < $1.x }) {
                 let px = x(marker.x)
                 svg += "<line x1=\"\(f(px))\" x2=\"\(f(px))\" y1=\"\(f(plotTop))\" y2=\"\(f(plotBottom))\" stroke=\"\(marker.color)\" stroke-dasharray=\"3 3\"><title>\(HTML.escape(marker.label))</title></line>"
-                let labelWidth = Double(marker.label.count) * 6.2 + 6
-                let row = px >= lastLabelEnd[0] ? 0 : (px >= lastLabelEnd[1] ? 1 : 0)
+                let labelWidth = Double(marker.label.count) * 6.2 * fontScale + 6
                 let anchorEnd = px + labelWidth > plotRight
+                let left = anchorEnd ? px - labelWidth : px
+                // Two staggered rows of labels; a label that fits in neither is left to the line's tooltip.
+                guard let row = [0, 1].first(where: { left >= lastLabelEnd[$0] }) else { continue }
                 let textX = anchorEnd ? px - 4 : px + 4
-                svg += "<text class=\"marker-label\" x=\"\(f(textX))\" y=\"\(f(plotTop + 11 + Double(row) * 13))\" text-anchor=\"\(anchorEnd ? "end" : "start")\" fill=\"\(marker.color)\">\(HTML.escape(marker.label))</text>"
-                lastLabelEnd[row] = anchorEnd ? px : px + labelWidth
+                svg += "<text class=\"marker-label\" x=\"\(f(textX))\" y=\"\(f(plotTop + (11 + Double(row) * 13) * fontScale))\" text-anchor=\"\(anchorEnd ? "end" : "start")\" fill=\"\(marker.color)\">\(HTML.escape(marker.label))</text>"
+                lastLabelEnd[row] = anchorEnd ? px + 2 : px + labelWidth
             }
             svg += "</g>"
         }
@@ -162,7 +196,7 @@ struct LineChart: Sendable {
         case .runSeconds:
             let span = domain.upperBound - domain.lowerBound
             let steps: [Double] = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200]
-            let step = steps.first(where: { span / $0 <= 10 }) ?? LinearScale.niceStep(span: span, count: 8)
+            let step = steps.first(where: { span / $0 <= (compact ? 5 : 10) }) ?? LinearScale.niceStep(span: span, count: 8)
             var v = ceil(domain.lowerBound / step) * step
             var out: [(Double, String)] = []
             while v <= domain.upperBound + 1e-9, out.count < 40 {
@@ -171,10 +205,43 @@ struct LineChart: Sendable {
             }
             return out
         case .wallClock:
-            return WallClockTicks.ticks(in: domain)
+            return WallClockTicks.ticks(in: domain, maxCount: compact ? 4 : 8)
         case .percentile:
             return PercentileScale.ticks(upTo: domain.upperBound).map { ($0.position, $0.label) }
         }
+    }
+
+    /// log10 of every y value; values ≤ 0 are raised to the floor (half the smallest positive value).
+    private func logTransform(_ lines: [ChartSeries], _ bands: [ChartBand]) -> ([ChartSeries], [ChartBand], Double) {
+        let positives = lines.flatMap { $0.points.map(\.y) } + bands.flatMap { $0.lower.map(\.y) + $0.upper.map(\.y) }
+        let floor = (positives.filter { $0 > 0 }.min() ?? 1) / 2
+        func t(_ p: [ChartPoint]) -> [ChartPoint] { p.map { ChartPoint(x: $0.x, y: log10(max($0.y, floor))) } }
+        return (lines.map { var c = $0; c.points = t(c.points); return c },
+                bands.map { var c = $0; c.lower = t(c.lower); c.upper = t(c.upper); return c }, floor)
+    }
+
+    /// 1, 2, 5 × 10ⁿ inside a domain of decades (log10 units); only powers of ten when it spans many.
+    static func logTicks(in domain: ClosedRange<Double>) -> [Double] {
+        let decades = domain.upperBound - domain.lowerBound
+        let multipliers: [Double] = decades > 3 ? [1] : [1, 2, 5]
+        var ticks: [Double] = []
+        var exponent = domain.lowerBound.rounded(.down)
+        while exponent <= domain.upperBound {
+            for m in multipliers {
+                let v = exponent + log10(m)
+                if v >= domain.lowerBound - 1e-9 && v <= domain.upperBound + 1e-9 { ticks.append(v) }
+            }
+            exponent += 1
+        }
+        return ticks
+    }
+
+    /// Whether values span so many decades that a linear axis would flatten most of them:
+    /// the largest is more than `ratio` times the median of the positive values.
+    static func spansDecades(_ values: [Double], ratio: Double = 25) -> Bool {
+        let positive = values.filter { $0.isFinite && $0 > 0 }.sorted()
+        guard positive.count >= 2, let top = positive.last else { return false }
+        return top / positive[positive.count / 2] > ratio
     }
 
     /// Keeps long series drawable: one min and one max point per x bucket, in x order.

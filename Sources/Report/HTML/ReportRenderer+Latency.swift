@@ -9,13 +9,14 @@ extension ReportRenderer {
         var chart = LineChart(title: "Latency by percentile", xAxis: .percentile, xLabel: "percentile", yLabel: "latency (ms)")
         if !s.latency.primary.isEmpty {
             chart.series.append(ChartSeries(name: "primary", color: ReportPalette.primary,
-                                            points: s.latency.primary.map { ChartPoint(x: $0.percentile, y: $0.latencyMs) }))
+                                            points: s.latency.primary.filter { $0.percentile < 100 }.map { ChartPoint(x: $0.percentile, y: $0.latencyMs) }))
         }
         if !s.latency.secondary.isEmpty {
             chart.series.append(ChartSeries(name: "secondary", color: ReportPalette.secondary,
-                                            points: s.latency.secondary.map { ChartPoint(x: $0.percentile, y: $0.latencyMs) }))
+                                            points: s.latency.secondary.filter { $0.percentile < 100 }.map { ChartPoint(x: $0.percentile, y: $0.latencyMs) }))
         }
-        html += figure(chart, caption: "Latency percentile distribution")
+        chart.yLog = LineChart.spansDecades((s.latency.primary + s.latency.secondary).map(\.latencyMs), ratio: 50)
+        html += figure(chart, caption: "Latency percentile distribution" + (chart.yLog ? " (log latency scale: values span several decades)" : "") + "; the maximum is in the table")
 
         let levels: [Double] = [50, 90, 99, 99.9, 99.99, 100]
         let hasPrimary = !s.latency.primary.isEmpty, hasSecondary = !s.latency.secondary.isEmpty
@@ -63,9 +64,9 @@ extension ReportRenderer {
             row += ratioCell(r.latencyRatio)
             let significance: String
             switch (r.significant, r.pValue) {
-            case (true?, let p): significance = "yes" + (p.map { " (p=\(pValueText($0)))" } ?? "")
-            case (false?, let p): significance = "no" + (p.map { " (p=\(pValueText($0)))" } ?? "")
-            case (nil, let p?): significance = "p=\(pValueText(p))"
+            case (true?, let p): significance = "yes" + (p.map { " (p\(pValueText($0)))" } ?? "")
+            case (false?, let p): significance = "no" + (p.map { " (p\(pValueText($0)))" } ?? "")
+            case (nil, let p?): significance = "p\(pValueText(p))"
             case (nil, nil): significance = "–"
             }
             row += td(significance, numeric: true, className: r.significant == true ? "worse" : "")
@@ -78,6 +79,6 @@ extension ReportRenderer {
 
     private func pValueText(_ p: Double) -> String {
         guard p.isFinite else { return "–" }
-        return p < 0.001 ? "<0.001" : String(format: "%.3f", p)
+        return p < 0.001 ? "<0.001" : "=" + String(format: "%.3f", p)
     }
 }

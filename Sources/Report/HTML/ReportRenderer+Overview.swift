@@ -8,9 +8,9 @@ extension ReportRenderer {
             "<div class=\"kpi \(tone)\"><div class=\"label\">\(HTML.escape(label))</div><div class=\"value\">\(HTML.escape(value))</div><div class=\"detail\">\(HTML.escape(detail))</div></div>"
         }
         html += kpi("Requests", k.requests.map { NumberFormat.grouped($0) } ?? "–",
-                    k.meanRate.map { "mean \(NumberFormat.compact($0)) rps" } ?? "secondary")
-        html += kpi("Peak rate", k.peakRate.map { NumberFormat.compact($0) + " rps" } ?? "–",
-                    k.primaryPeakRate.map { "primary \(NumberFormat.compact($0)) rps" } ?? "secondary")
+                    k.meanRate.map { "mean \(NumberFormat.rate($0))" } ?? "secondary")
+        html += kpi("Peak rate", k.peakRate.map { NumberFormat.rate($0) } ?? "–",
+                    k.primaryPeakRate.map { "primary \(NumberFormat.rate($0))" } ?? "secondary")
         let p99Tone = (k.p99Ratio ?? 1) >= 2 ? "bad" : (k.p99Ratio ?? 1) >= 1.25 ? "warn" : ""
         html += kpi("p99 latency", k.p99.map(NumberFormat.latency) ?? "–",
                     k.primaryP99.map { "primary \(NumberFormat.latency($0))" + (k.p99Ratio.map { " · ×\(NumberFormat.trimmed($0))" } ?? "") } ?? "secondary", p99Tone)

@@ -79,7 +79,8 @@ extension ReportRenderer {
         latency.series.append(series(s.timeline.secondary, "secondary p50", ReportPalette.secondary, { $0.p50Ms }, stroke: .dashed))
         latency.markers = eventMarkers
         latency.yFormat = { NumberFormat.compact($0) }
-        html += figure(latency, caption: "Latency per second: p99 solid, p50 dashed")
+        latency.yLog = LineChart.spansDecades((s.timeline.primary + s.timeline.secondary).flatMap { [$0.p50Ms, $0.p99Ms] })
+        html += figure(latency, caption: "Latency per second: p99 solid, p50 dashed" + (latency.yLog ? " (log scale: values span several decades)" : ""))
 
         var errors = LineChart(title: "Error rate over time", xAxis: .runSeconds, xLabel: "time since start (m:ss)", yLabel: "errors (%)")
         errors.height = 210

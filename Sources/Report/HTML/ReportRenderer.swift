@@ -107,7 +107,8 @@ public struct ReportRenderer: Sendable {
     /// A chart in a figure with caption, legend and a note about left-out values.
     func figure(_ chart: LineChart, caption: String) -> String {
         let rendered = chart.render()
-        var html = "<figure><figcaption>\(HTML.escape(caption))</figcaption>\(legend(for: chart))\(rendered.svg)"
+        let small = chart.compactVariant().render()
+        var html = "<figure><figcaption>\(HTML.escape(caption))</figcaption>\(legend(for: chart))\(rendered.svg)\(small.svg)"
         if rendered.droppedPoints > 0 {
             let noun = rendered.droppedPoints == 1 ? "value that was" : "values that were"
             html += "<p class=\"note\">\(rendered.droppedPoints) \(noun) not a finite number (NaN or infinite) left out of this chart.</p>"

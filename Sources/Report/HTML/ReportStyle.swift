@@ -41,6 +41,8 @@ enum ReportStyle {
     figure{margin:8px 0 6px}
     figure figcaption{font-size:13px;color:var(--muted);margin-bottom:4px}
     svg.chart{display:block;width:100%;height:auto;overflow:visible}
+    svg.chart.compact{display:none}
+    svg.chart.compact text{font-size:15.5px}svg.chart.compact .axis-label{font-size:15px}svg.chart.compact .marker-label{font-size:14px}
     svg.chart text{font-size:12px;fill:#475569;font-family:inherit}
     svg.chart .axis-label{font-size:12px;fill:#334155;font-weight:600}
     svg.chart .grid line{stroke:#e2e8f0;stroke-width:1}
@@ -66,7 +68,8 @@ enum ReportStyle {
     p.empty{margin:6px 0;padding:14px;border:1px dashed #cbd5e1;border-radius:8px;color:var(--muted);background:#f8fafc;font-size:14px}
     p.note{font-size:12px;color:var(--warn);margin:2px 0 8px}
     footer{color:var(--muted);font-size:12px;padding:0 0 30px}
-    @media (max-width:640px){body{font-size:14px}section.card{padding:14px}.kpi .value{font-size:19px}svg.chart text{font-size:14px}}
+    @media screen and (max-width:700px){svg.chart.wide{display:none}svg.chart.compact{display:block}}
+    @media (max-width:640px){body{font-size:14px}section.card{padding:14px}.kpi .value{font-size:19px}}
     @media print{body{background:#fff;font-size:12px}nav.toc{display:none}header.top{background:#fff;color:#000;border-bottom:2px solid #000}header.top .sub{color:#333}header.top code{background:none;color:#000}section.card{box-shadow:none;break-inside:avoid;page-break-inside:avoid;border-color:#ccc}figure{break-inside:avoid}.wrap{max-width:none}}
     """
 }

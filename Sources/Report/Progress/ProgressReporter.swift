@@ -128,8 +128,7 @@ public struct ProgressReporter: Sendable {
     }
 
     static func rateText(_ rate: Double) -> String {
-        guard rate.isFinite else { return "– rps" }
-        return (rate >= 100 ? NumberFormat.grouped(Int(rate.rounded())) : NumberFormat.trimmed(rate)) + " rps"
+        NumberFormat.rate(rate)
     }
 
     static func errorText(_ s: ProgressSnapshot) -> String {
