@@ -21,7 +21,7 @@ enum SampleSummary {
         mutating func gaussian() -> Double { (0..<6).reduce(0.0) { acc, _ in acc + next() } - 3 }
     }
 
-    static let started = Date(timeIntervalSince1970: 1_795_924_800)  // 2026-11-29T00:00:00Z
+    static let started = Date(timeIntervalSince1970: 1_795_924_800)  // 2026-11-29T04:00:00Z
     static let runSeconds = 180
 
     static func make() -> RunSummary {

@@ -59,7 +59,7 @@ struct ThresholdTests {
         #expect(p99.message == "p99 was 412 ms, limit < 200 ms")
         let errors = try Threshold(parsing: "errors<1%").evaluate(metrics)
         #expect(errors.passed)
-        #expect(errors.message == "errors was 0.42%, limit < 1%")
+        #expect(errors.message == "errors were 0.42%, limit < 1%")
         #expect(try Threshold(parsing: "rps>=2400").evaluate(metrics).passed)
         #expect(try !Threshold(parsing: "rps>2400").evaluate(metrics).passed)
         #expect(try !Threshold(parsing: "late<0.5%").evaluate(metrics).passed)

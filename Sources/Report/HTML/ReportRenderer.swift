@@ -63,8 +63,16 @@ public struct ReportRenderer: Sendable {
     }
 
     private func headerLine(_ s: RunSummary) -> String {
-        let formatter = ISO8601DateFormatter()
-        var parts = ["Run \(HTML.escape(formatter.string(from: s.meta.started))) → \(HTML.escape(formatter.string(from: s.meta.ended))) (\(NumberFormat.clock(s.meta.durationSeconds)))"]
+        let day = DateFormatter(), time = DateFormatter()
+        for f in [day, time] {
+            f.locale = Locale(identifier: "en_US_POSIX")
+            f.timeZone = TimeZone(identifier: "UTC")
+        }
+        day.dateFormat = "EEE d MMM yyyy, HH:mm:ss"
+        time.dateFormat = "HH:mm:ss"
+        let sameDay = (s.meta.started.timeIntervalSince1970 / 86400).rounded(.down) == (s.meta.ended.timeIntervalSince1970 / 86400).rounded(.down)
+        let end = sameDay ? time.string(from: s.meta.ended) : day.string(from: s.meta.ended)
+        var parts = ["\(day.string(from: s.meta.started)) – \(end) UTC (\(NumberFormat.clock(s.meta.durationSeconds)))"]
         if !s.meta.command.isEmpty {
             parts.append("<code>\(HTML.escape(s.meta.command.joined(separator: " ")))</code>")
         }

@@ -34,6 +34,9 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
             "rps": .rps, "rate": .rps, "throughput": .rps, "late": .late, "late_rate": .late,
         ]
 
+        /// Whether its label is a plural noun ("errors were", "p99 was").
+        var isPlural: Bool { self == .errors || self == .late }
+
         /// How it reads in messages.
         var label: String {
             switch self {
@@ -94,7 +97,7 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
         let measured = Self.format(observed, metric.kind)
         let limitText = Self.format(limit, metric.kind)
         return ThresholdOutcome(expression: expression, passed: passed, observed: observed,
-                                message: "\(metric.label) was \(measured), limit \(comparison.rawValue) \(limitText)")
+                                message: "\(metric.label) \(metric.isPlural ? "were" : "was") \(measured), limit \(comparison.rawValue) \(limitText)")
     }
 
     /// A value in its unit, for messages: `412 ms`, `0.42%`, `1,250 rps`.
