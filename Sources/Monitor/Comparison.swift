@@ -85,7 +85,7 @@ public struct Comparator: Sendable {
     }
 
     /// Compares two runs route by route.
-    public func compare(primary: RunSummary, secondary: RunSummary) -> ComparisonReport {
+    public func compare(primary: RunResults, secondary: RunResults) -> ComparisonReport {
         let overall = compare(route: "*", primary, secondary)
         let names = Set((primary.routes ?? [:]).keys).intersection((secondary.routes ?? [:]).keys)
         let routes = names.map { compare(route: $0, primary.routes![$0]!, secondary.routes![$0]!) }
@@ -119,7 +119,7 @@ public struct Comparator: Sendable {
         return ComparisonReport(overall: overall, routes: routes, loadRatio: loadRatio, loadMatched: matched, findings: findings)
     }
 
-    func compare(route: String, _ primary: RunSummary, _ secondary: RunSummary) -> RouteComparison {
+    func compare(route: String, _ primary: RunResults, _ secondary: RunResults) -> RouteComparison {
         let config = configuration
         let a = primary.buckets, b = secondary.buckets
         let test = SignificanceTest.mannWhitney(a, b)

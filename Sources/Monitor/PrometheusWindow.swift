@@ -1,4 +1,4 @@
-/// Turns two scrapes of a live target's `/metrics` into a `RunSummary` for the time between
+/// Turns two scrapes of a live target's `/metrics` into a `RunResults` for the time between
 /// them, so `compare` can take live targets: latency from a histogram's bucket increments
 /// (each bucket counted at its upper bound), requests and errors from a counter by status.
 /// Defaults fit the Lab's metrics.
@@ -25,7 +25,7 @@ public struct PrometheusWindow: Sendable, Hashable {
     }
 
     /// The summary of what happened between `before` and `after`, `seconds` apart.
-    public func summary(before: PrometheusScrape, after: PrometheusScrape, seconds: Double) -> RunSummary {
+    public func summary(before: PrometheusScrape, after: PrometheusScrape, seconds: Double) -> RunResults {
         let scale = histogramInSeconds ? 1_000_000.0 : 1000.0
         var bucketsByRoute: [String: [(UInt64, UInt64)]] = [:]
         let earlier = Dictionary(before.histogram(histogram).map { ($0.labels, $0) }, uniquingKeysWith: { a, _ in a })
@@ -54,18 +54,18 @@ public struct PrometheusWindow: Sendable, Hashable {
                 errorsByRoute[route, default: [:]]["http_\(status / 100)xx", default: 0] += delta
             }
         }
-        var routes: [String: RunSummary] = [:]
+        var routes: [String: RunResults] = [:]
         var all: [(UInt64, UInt64)] = []
         var allErrors: [String: UInt64] = [:]
         for route in Set(bucketsByRoute.keys).union(requestsByRoute.keys) {
             let buckets = LatencyBuckets(pairs: (bucketsByRoute[route] ?? []).map { (value: $0.0, count: $0.1) })
             let requests = requestsByRoute[route] ?? buckets.totalCount
-            routes[route] = RunSummary(requests: requests, durationSeconds: seconds, errors: errorsByRoute[route] ?? [:], buckets: buckets)
+            routes[route] = RunResults(requests: requests, durationSeconds: seconds, errors: errorsByRoute[route] ?? [:], buckets: buckets)
             all += bucketsByRoute[route] ?? []
             for (kind, count) in errorsByRoute[route] ?? [:] { allErrors[kind, default: 0] += count }
         }
         let total = routes.values.reduce(0) { $0 + $1.requests }
-        return RunSummary(requests: total, durationSeconds: seconds, errors: allErrors,
+        return RunResults(requests: total, durationSeconds: seconds, errors: allErrors,
                           buckets: LatencyBuckets(pairs: all.map { (value: $0.0, count: $0.1) }), routes: routes)
     }
 }

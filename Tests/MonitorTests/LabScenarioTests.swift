@@ -6,7 +6,7 @@ import Traffic
 /// End-to-end checks of Monitor against the Lab simulator (seeded, virtual time, no network).
 @Suite struct LabScenarioTests {
     /// A simulated run turned into Monitor's inputs (the adapter an emission result will get).
-    static func summary(_ spec: LabSpec, rate: Double, seconds: Double = 20, seed: UInt64) -> RunSummary {
+    static func summary(_ spec: LabSpec, rate: Double, seconds: Double = 20, seed: UInt64) -> RunResults {
         let result = LabSimulator(spec: spec, seed: seed, recordRequests: true).run(duration: seconds, rate: { _ in rate })
         var series = TrafficSeries()
         for request in result.requests {
@@ -14,7 +14,7 @@ import Traffic
                 time: request.time, route: request.route,
                 latencyMicros: request.status == 200 ? UInt64(request.latency * 1_000_000) : nil, status: request.status))
         }
-        return RunSummary(series: series)
+        return RunResults(series: series)
     }
 
     @Test func identicalLabsShowNoRegression() {

@@ -14,7 +14,7 @@ import Testing
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// Two scrapes of a running Lab's /metrics become a RunSummary of what happened in between.
+    /// Two scrapes of a running Lab's /metrics become a RunResults of what happened in between.
     @Test func summaryFromTwoScrapesOfALab() async throws {
         let lab = LabServer(spec: .default, configuration: .init(port: 0))
         let port = try await lab.start()

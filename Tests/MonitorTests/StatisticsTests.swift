@@ -53,21 +53,21 @@ import Testing
                                "latency_ms": {"p50": 1.0, "p90": 2.0, "p99": 5.0, "p999": 9.0, "max": 12.0},
                                "histogram_us": [[1000, 900], [5000, 99], [12000, 1]]}}}
             """#
-        let summary = try RunSummary.decode(Data(json.utf8), source: "a.json")
+        let summary = try RunResults.decode(Data(json.utf8), source: "a.json")
         #expect(summary.requests == 1000 && summary.errorCount == 6 && summary.late == 2 && summary.latencyMs.p99 == 5)
         #expect(summary.routes?["/a"]?.buckets.totalCount == 1000)
-        let again = try RunSummary.decode(try summary.json(), source: "again")
+        let again = try RunResults.decode(try summary.json(), source: "again")
         #expect(again == summary)
 
-        #expect { try RunSummary.decode(Data(#"{"duration_s": 1}"#.utf8), source: "b.json") } throws: {
+        #expect { try RunResults.decode(Data(#"{"duration_s": 1}"#.utf8), source: "b.json") } throws: {
             "\($0)" == "b.json: missing field 'requests' at top level"
         }
-        #expect { try RunSummary.decode(Data(#"{"requests": 1, "duration_s": 1, "histogram_us": [[1, 2, 3]]}"#.utf8), source: "c.json") } throws: {
+        #expect { try RunResults.decode(Data(#"{"requests": 1, "duration_s": 1, "histogram_us": [[1, 2, 3]]}"#.utf8), source: "c.json") } throws: {
             "\($0)".contains("c.json") && "\($0)".contains("histogram_us[0]")
         }
-        #expect { try RunSummary.decode(Data(#"{"requests": "x", "duration_s": 1}"#.utf8), source: "d.json") } throws: {
+        #expect { try RunResults.decode(Data(#"{"requests": "x", "duration_s": 1}"#.utf8), source: "d.json") } throws: {
             "\($0)".contains("d.json: field requests")
         }
-        #expect(throws: MonitorInputError.self) { try RunSummary.load(path: "/nonexistent/x.json") }
+        #expect(throws: MonitorInputError.self) { try RunResults.load(path: "/nonexistent/x.json") }
     }
 }

@@ -88,7 +88,7 @@ struct CompareCommand: AsyncParsableCommand {
         }
     }
 
-    private func load(_ sources: (ResultsSource, ResultsSource)) async throws -> (RunSummary, RunSummary) {
+    private func load(_ sources: (ResultsSource, ResultsSource)) async throws -> (RunResults, RunResults) {
         let reader = PrometheusWindow(histogram: histogram, requestsCounter: requestsCounter, routeLabel: routeLabel)
         var before: [URL: PrometheusScrape] = [:]
         for case .live(let url) in [sources.0, sources.1] { before[url] = try await ResultsSource.scrape(url) }
@@ -98,10 +98,10 @@ struct CompareCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(Int(window * 1000)))
         }
         let elapsed = Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds)
-        func summary(_ source: ResultsSource) async throws -> RunSummary {
+        func summary(_ source: ResultsSource) async throws -> RunResults {
             switch source {
             case .file(let path):
-                do { return try RunSummary.load(path: path) } catch { throw LabCLIError("\(error)") }
+                do { return try RunResults.load(path: path) } catch { throw LabCLIError("\(error)") }
             case .live(let url):
                 let after = try await ResultsSource.scrape(url)
                 return reader.summary(before: before[url]!, after: after, seconds: elapsed)

@@ -8,7 +8,7 @@ import Foundation
 ///  "late": 0, "latency_ms": {"p50": 12.1, "p90": 30.2, "p99": 80.4, "p999": 120.0, "max": 151.2},
 ///  "histogram_us": [[1023, 5], [1100, 9]], "routes": {"/search": {…same fields…}}}
 /// ```
-public struct RunSummary: Codable, Sendable, Hashable {
+public struct RunResults: Codable, Sendable, Hashable {
     /// Latency percentiles in milliseconds.
     public struct Percentiles: Codable, Sendable, Hashable {
         public var p50: Double
@@ -48,7 +48,7 @@ public struct RunSummary: Codable, Sendable, Hashable {
     /// Latency percentiles.
     public var latencyMs: Percentiles
     /// Per route (absent inside a route).
-    public var routes: [String: RunSummary]?
+    public var routes: [String: RunResults]?
     /// The latency distribution as `[value_us, count]` pairs.
     public var histogramMicros: [[UInt64]]
 
@@ -62,7 +62,7 @@ public struct RunSummary: Codable, Sendable, Hashable {
     /// Creates a summary.
     public init(
         requests: UInt64, durationSeconds: Double, errors: [String: UInt64], late: UInt64 = 0,
-        buckets: LatencyBuckets, routes: [String: RunSummary]? = nil
+        buckets: LatencyBuckets, routes: [String: RunResults]? = nil
     ) {
         self.requests = requests
         self.durationSeconds = durationSeconds
@@ -81,7 +81,7 @@ public struct RunSummary: Codable, Sendable, Hashable {
         rps = try container.decodeIfPresent(Double.self, forKey: .rps) ?? (durationSeconds > 0 ? Double(requests) / durationSeconds : 0)
         errors = try container.decodeIfPresent([String: UInt64].self, forKey: .errors) ?? [:]
         late = try container.decodeIfPresent(UInt64.self, forKey: .late) ?? 0
-        routes = try container.decodeIfPresent([String: RunSummary].self, forKey: .routes)
+        routes = try container.decodeIfPresent([String: RunResults].self, forKey: .routes)
         histogramMicros = try container.decodeIfPresent([[UInt64]].self, forKey: .histogramMicros) ?? []
         for (index, pair) in histogramMicros.enumerated() where pair.count != 2 {
             throw DecodingError.dataCorrupted(.init(
@@ -107,17 +107,17 @@ public struct RunSummary: Codable, Sendable, Hashable {
     /// Summarizes a series over its whole span (routes included).
     public init(series: TrafficSeries) {
         let span = series.seconds.keys.min().flatMap { first in series.seconds.keys.max().map { Double($0 - first + 1) } } ?? 0
-        func summary(_ sample: RouteSecond, routes: [String: RunSummary]?) -> RunSummary {
-            RunSummary(requests: sample.requests, durationSeconds: span, errors: sample.errors,
+        func summary(_ sample: RouteSecond, routes: [String: RunResults]?) -> RunResults {
+            RunResults(requests: sample.requests, durationSeconds: span, errors: sample.errors,
                        buckets: LatencyBuckets(histogram: sample.latency), routes: routes)
         }
-        var routes: [String: RunSummary] = [:]
+        var routes: [String: RunResults] = [:]
         for route in series.routes { routes[route] = summary(series.total(route: route), routes: nil) }
         self = summary(series.total(), routes: routes)
     }
 
     /// Reads a results file; errors name the file and the field.
-    public static func load(path: String) throws(MonitorInputError) -> RunSummary {
+    public static func load(path: String) throws(MonitorInputError) -> RunResults {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -128,9 +128,9 @@ public struct RunSummary: Codable, Sendable, Hashable {
     }
 
     /// Decodes results JSON; `source` names it in errors.
-    public static func decode(_ data: Data, source: String) throws(MonitorInputError) -> RunSummary {
+    public static func decode(_ data: Data, source: String) throws(MonitorInputError) -> RunResults {
         do {
-            return try JSONDecoder().decode(RunSummary.self, from: data)
+            return try JSONDecoder().decode(RunResults.self, from: data)
         } catch let error as DecodingError {
             throw MonitorInputError(source: source, message: MonitorInputError.describe(error))
         } catch {
