@@ -133,6 +133,7 @@ var targets: [Target] = [
     .testTarget(
         name: "TelemetryTests",
         dependencies: ["Telemetry", .product(name: "Metrics", package: "swift-metrics")]),
+    .testTarget(name: "ShadowcastTests", dependencies: ["Shadowcast"]),
     .testTarget(name: "ShadowcastCLITests", dependencies: ["shadowcast"]),
 ]
 
