@@ -40,6 +40,21 @@ import Testing
         #expect(server.port == nil)
     }
 
+    @Test func stopLetsRequestsInFlightFinish() async throws {
+        let spec = try LabSpec.parse(yaml: """
+            routes:
+              - {name: slow, path: /slow, service_time: {distribution: constant, ms: 300}}
+            """)
+        let server = LabServer(spec: spec, configuration: .init(port: 0, drainTimeout: 3))
+        let port = try await server.start()
+        async let answer = request("http://127.0.0.1:\(port)/slow")
+        try await Task.sleep(for: .milliseconds(100))
+        try await server.stop()
+        #expect(try await answer.0 == 200)
+        // Nothing listens any more.
+        await #expect(throws: (any Error).self) { try await request("http://127.0.0.1:\(port)/slow") }
+    }
+
     @Test func answers503PastTheQueueLimit() async throws {
         let spec = try LabSpec.parse(yaml: """
             instances: 1
