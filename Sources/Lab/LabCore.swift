@@ -1,3 +1,4 @@
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -18,9 +19,11 @@ final class LabCore: Sendable {
     let spec: LabSpec
     let origin: NIODeadline
     let state: NIOLockedValueBox<State>
+    let logger: Logger
 
-    init(spec: LabSpec) {
+    init(spec: LabSpec, logger: Logger) {
         self.spec = spec
+        self.logger = logger
         origin = .now()
         state = NIOLockedValueBox(State(
             pool: InstancePool(instances: spec.instances, workersPerInstance: spec.workersPerInstance, queueLimit: spec.queueLimit),
@@ -58,6 +61,7 @@ final class LabCore: Sendable {
     /// Sets the active instance count now.
     func setInstances(_ count: Int) {
         let now = now()
+        logger.info("lab scaled", metadata: ["instances": "\(count)"])
         let starts = state.withLockedValue { state -> [(InstancePool.Start, (any EventLoop)?)] in
             state.metrics.recordScaleEvent()
             return state.pool.setActiveInstances(count, at: now).map { ($0, state.waiting[$0.job.id]?.futureResult.eventLoop) }
