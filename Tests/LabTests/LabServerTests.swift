@@ -48,7 +48,11 @@ import Testing
         let server = LabServer(spec: spec, configuration: .init(port: 0, drainTimeout: 3))
         let port = try await server.start()
         async let answer = request("http://127.0.0.1:\(port)/slow")
-        try await Task.sleep(for: .milliseconds(100))
+        // Stop only once the request holds a worker (however slow the machine is).
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !server.metricsText().contains("lab_workers_busy 1\n") && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         try await server.stop()
         #expect(try await answer.0 == 200)
         // Nothing listens any more.
@@ -61,7 +65,7 @@ import Testing
             workers_per_instance: 1
             queue_limit: 1
             routes:
-              - {name: slow, path: /slow, service_time: {distribution: constant, ms: 300}}
+              - {name: slow, path: /slow, service_time: {distribution: constant, ms: 800}}
             """)
         let server = LabServer(spec: spec, configuration: .init(port: 0))
         let port = try await server.start()
