@@ -40,6 +40,18 @@ import Testing
         #expect(server.port == nil)
     }
 
+    @Test func injectedFaultsAnswer500() async throws {
+        let spec = try LabSpec.parse(yaml: """
+            routes:
+              - {name: broken, path: /broken, error_rate: 1, service_time: {distribution: constant, ms: 2}}
+            """)
+        let server = LabServer(spec: spec, configuration: .init(port: 0))
+        let port = try await server.start()
+        #expect(try await request("http://127.0.0.1:\(port)/broken").0 == 500)
+        #expect(server.metricsText().contains("lab_requests_total{route=\"broken\",status=\"500\"} 1\n"))
+        try await server.stop()
+    }
+
     @Test func stopLetsRequestsInFlightFinish() async throws {
         let spec = try LabSpec.parse(yaml: """
             routes:

@@ -160,3 +160,16 @@ import Traffic
         #expect(knee.rate > 100 && knee.rate < 200)
     }
 }
+
+@Suite struct FaultComparisonTests {
+    @Test func flagsInjectedErrorsOnOneRouteOnly() throws {
+        let spec = LabSpec.default
+        let rate = spec.configuredCapacity * 0.3
+        let report = Comparator().compare(
+            primary: LabScenarioTests.summary(spec, rate: rate, seed: 51),
+            secondary: LabScenarioTests.summary(spec.failing(route: "cart", rate: 0.05), rate: rate, seed: 52))
+        #expect(report.routes.filter { $0.verdict == .regression }.map(\.route) == ["cart"], "\(report.findings)")
+        let finding = try #require(report.findings.first { $0.kind == .errorRegression })
+        #expect(finding.route == "cart" && finding.message.hasPrefix("cart: error rate "))
+    }
+}
