@@ -38,8 +38,12 @@ public struct CommandHook: ScaleHook {
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { process in continuation.resume(returning: process.terminationStatus) }
+        let state = CommandState()
+        let (status, reason): (Int32, Process.TerminationReason) = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { process in
+                state.markExited()
+                continuation.resume(returning: (process.terminationStatus, process.terminationReason))
+            }
             do {
                 try process.run()
             } catch {
@@ -48,14 +52,21 @@ public struct CommandHook: ScaleHook {
                 return
             }
             let pid = process.processIdentifier
-            let timeout = self.timeout
             DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-                if process.isRunning && process.processIdentifier == pid { process.terminate() }
+                // Only signal our own child, and only while it has not been reaped (pids are reused).
+                if state.markTimedOutIfRunning() { kill(pid, SIGKILL) }
             }
         }
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile().prefix(500), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        if state.timedOut {
+            throw ScaleHookError(hook: name, message: "timed out after \(timeout) s and was killed")
+        }
+        guard reason == .exit else {
+            throw ScaleHookError(hook: name, message: "killed by signal \(status)")
+        }
         guard status == 0 else {
-            throw ScaleHookError(hook: name, message: "exit status \(status)\(stderr.isEmpty ? "" : ": \(stderr.trimmingCharacters(in: .whitespacesAndNewlines))")")
+            throw ScaleHookError(hook: name, message: "exit status \(status)\(stderr.isEmpty ? "" : ": \(stderr)")")
         }
     }
 
@@ -95,5 +106,35 @@ public struct CommandHook: ScaleHook {
         }
         if inWord { words.append(current) }
         return words
+    }
+}
+
+/// Whether a command hook's child has exited or timed out.
+///
+/// `@unchecked Sendable` is sound: both fields are only read and written while holding `lock`.
+private final class CommandState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var exited = false
+    private var didTimeOut = false
+
+    func markExited() {
+        lock.lock()
+        exited = true
+        lock.unlock()
+    }
+
+    /// Marks a timeout and returns true when the child is still running.
+    func markTimedOutIfRunning() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if exited { return false }
+        didTimeOut = true
+        return true
+    }
+
+    var timedOut: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return didTimeOut
     }
 }

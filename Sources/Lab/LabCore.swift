@@ -1,3 +1,4 @@
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -18,9 +19,11 @@ final class LabCore: Sendable {
     let spec: LabSpec
     let origin: NIODeadline
     let state: NIOLockedValueBox<State>
+    let logger: Logger
 
-    init(spec: LabSpec) {
+    init(spec: LabSpec, logger: Logger) {
         self.spec = spec
+        self.logger = logger
         origin = .now()
         state = NIOLockedValueBox(State(
             pool: InstancePool(instances: spec.instances, workersPerInstance: spec.workersPerInstance, queueLimit: spec.queueLimit),
@@ -58,6 +61,7 @@ final class LabCore: Sendable {
     /// Sets the active instance count now.
     func setInstances(_ count: Int) {
         let now = now()
+        logger.info("lab scaled", metadata: ["instances": "\(count)"])
         let starts = state.withLockedValue { state -> [(InstancePool.Start, (any EventLoop)?)] in
             state.metrics.recordScaleEvent()
             return state.pool.setActiveInstances(count, at: now).map { ($0, state.waiting[$0.job.id]?.futureResult.eventLoop) }
@@ -88,15 +92,18 @@ final class LabCore: Sendable {
     private func finish(_ start: InstancePool.Start) {
         let now = now()
         let routeSpec = spec.routes[start.job.route]
+        var status = 200
         let (promise, next) = state.withLockedValue { state -> (EventLoopPromise<LabResponse>?, (InstancePool.Start, any EventLoop)?) in
             let (done, next) = state.pool.complete(start, at: now)
-            state.metrics.record(route: routeSpec.name, status: 200, latency: done.latency)
+            let failed = routeSpec.errorRate > 0 && state.generator.nextUnitOpen() < routeSpec.errorRate
+            status = failed ? 500 : 200
+            state.metrics.record(route: routeSpec.name, status: status, latency: done.latency)
             let promise = state.waiting.removeValue(forKey: start.job.id)
             let nextLoop = next.flatMap { state.waiting[$0.job.id]?.futureResult.eventLoop }
             if let next, let nextLoop { return (promise, (next, nextLoop)) }
             return (promise, nil)
         }
-        promise?.succeed(.filler(status: 200, bytes: routeSpec.responseBytes))
+        promise?.succeed(status == 200 ? .filler(status: 200, bytes: routeSpec.responseBytes) : .text(status: status, "injected fault\n"))
         if let (next, loop) = next { schedule(next, on: loop) }
     }
 }

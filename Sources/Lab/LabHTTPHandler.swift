@@ -33,6 +33,11 @@ final class LabHTTPHandler: ChannelInboundHandler {
         }
     }
 
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Resets and broken pipes end the connection; the pool's work is unaffected.
+        context.close(promise: nil)
+    }
+
     private func respond(to head: HTTPRequestHead, on eventLoop: any EventLoop) -> EventLoopFuture<LabResponse> {
         let uri = head.uri
         let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""

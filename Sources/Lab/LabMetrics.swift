@@ -4,7 +4,11 @@
 /// the pool's gauges.
 public struct LabMetrics: Sendable {
     /// Upper bounds (seconds) of the latency histogram's buckets.
-    public static let latencyBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    /// Fine enough (about 1.5× apart) that a live `compare` sees a 2× change as two buckets.
+    public static let latencyBuckets: [Double] = [
+        0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.04, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3,
+        0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10,
+    ]
 
     struct RouteCounters: Sendable {
         var byStatus: [Int: UInt64] = [:]

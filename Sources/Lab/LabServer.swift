@@ -41,7 +41,7 @@ public final class LabServer: Service, Sendable {
     public init(spec: LabSpec, configuration: Configuration = Configuration(), logger: Logger = Logger(label: "shadowcast.lab")) {
         self.spec = spec
         self.configuration = configuration
-        self.core = LabCore(spec: spec)
+        self.core = LabCore(spec: spec, logger: logger)
         self.logger = logger
     }
 
@@ -82,7 +82,6 @@ public final class LabServer: Service, Sendable {
     /// Changes the number of active instances now (new ones take queued work at once; removed
     /// ones finish what they hold).
     public func setInstances(_ count: Int) {
-        logger.info("lab scaled", metadata: ["instances": "\(count)"])
         core.setInstances(count)
     }
 

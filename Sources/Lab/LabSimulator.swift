@@ -11,7 +11,7 @@ public struct LabSimulator: Sendable {
         public var route: String
         /// Arrival to response, in seconds (0 for a 503).
         public var latency: Double
-        /// 200, or 503 when the queues were full.
+        /// 200; 500 for an injected fault; 503 when the queues were full.
         public var status: Int
     }
 
@@ -21,8 +21,10 @@ public struct LabSimulator: Sendable {
         public var second: Int
         /// Arrivals during the second.
         public var offered: Int
-        /// Requests answered 200 during the second.
+        /// Requests served (200 or injected 500) during the second.
         public var completed: Int
+        /// Injected 500s among them.
+        public var failed: Int
         /// Requests answered 503 during the second.
         public var rejected: Int
         /// Median latency of the second's completions (seconds; 0 when none).
@@ -35,8 +37,8 @@ public struct LabSimulator: Sendable {
         public var instances: Int
         /// Jobs queued at the end of the second.
         public var queueDepth: Int
-        /// 503s over arrivals (0 when no arrivals).
-        public var errorRate: Double { offered > 0 ? Double(rejected) / Double(offered) : 0 }
+        /// 503s and 500s over arrivals (0 when no arrivals).
+        public var errorRate: Double { offered > 0 ? Double(rejected + failed) / Double(offered) : 0 }
     }
 
     /// Everything a run produced.
@@ -84,7 +86,7 @@ public struct LabSimulator: Sendable {
         var nextID: UInt64 = 0
 
         var latencies: [Double] = []
-        var offered = 0, completed = 0, rejected = 0
+        var offered = 0, completed = 0, rejected = 0, failed = 0
         var busyMark = 0.0, provisionedMark = 0.0
         var secondEnd = 1.0
 
@@ -113,8 +115,11 @@ public struct LabSimulator: Sendable {
                 if let next { heap.push(next) }
                 completed += 1
                 latencies.append(done.latency)
+                let route = spec.routes[done.job.route]
+                let status = route.errorRate > 0 && generator.nextUnitOpen() < route.errorRate ? 500 : 200
+                if status == 500 { failed += 1 }
                 if recordRequests {
-                    requests.append(Request(time: done.job.arrival, route: spec.routes[done.job.route].name, latency: done.latency, status: 200))
+                    requests.append(Request(time: done.job.arrival, route: route.name, latency: done.latency, status: status))
                 }
             } else if now == secondEnd {
                 // Close the second: measure, then let the controller act.
@@ -125,13 +130,13 @@ public struct LabSimulator: Sendable {
                 provisionedMark = pool.provisionedWorkerSeconds
                 latencies.sort()
                 let second = Second(
-                    second: seconds.count, offered: offered, completed: completed, rejected: rejected,
+                    second: seconds.count, offered: offered, completed: completed, failed: failed, rejected: rejected,
                     p50: Self.quantile(latencies, 0.50), p99: Self.quantile(latencies, 0.99),
                     utilization: provisioned > 0 ? busy / provisioned : 0,
                     instances: pool.activeInstances, queueDepth: pool.queuedJobs)
                 seconds.append(second)
                 latencies.removeAll(keepingCapacity: true)
-                offered = 0; completed = 0; rejected = 0
+                offered = 0; completed = 0; rejected = 0; failed = 0
                 secondEnd += 1
                 if let controller, let desired = controller(second, target), desired != target {
                     let desired = max(0, desired)

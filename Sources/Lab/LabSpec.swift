@@ -20,6 +20,7 @@ import Yams
 ///     weight: 0.35           # share of the reference mix used for the capacity figure
 ///     service_time: {distribution: lognormal, median_ms: 15, sigma: 0.5}
 ///     response_bytes: 2048   # optional
+///     error_rate: 0.0        # optional: share answered 500 after the service time
 /// ```
 public struct LabSpec: Sendable, Hashable {
     /// One simulated route.
@@ -36,11 +37,13 @@ public struct LabSpec: Sendable, Hashable {
         public var serviceTime: ServiceTimeDistribution
         /// Size of the response body.
         public var responseBytes: Int
+        /// Share of served requests answered 500 after their service time (fault injection).
+        public var errorRate: Double
 
         /// Creates a route.
         public init(
             name: String, method: String? = nil, path: RoutePattern, weight: Double,
-            serviceTime: ServiceTimeDistribution, responseBytes: Int = 64
+            serviceTime: ServiceTimeDistribution, responseBytes: Int = 64, errorRate: Double = 0
         ) {
             self.name = name
             self.method = method
@@ -48,6 +51,7 @@ public struct LabSpec: Sendable, Hashable {
             self.weight = weight
             self.serviceTime = serviceTime
             self.responseBytes = responseBytes
+            self.errorRate = errorRate
         }
     }
 
@@ -107,6 +111,13 @@ public struct LabSpec: Sendable, Hashable {
         }
     }
 
+    /// A copy where `route` answers 500 to a share `rate` of its requests (an injected fault).
+    public func failing(route name: String, rate: Double) -> LabSpec {
+        var copy = self
+        for index in copy.routes.indices where copy.routes[index].name == name { copy.routes[index].errorRate = rate }
+        return copy
+    }
+
     /// A copy where `route`'s service times are `factor` times longer (an injected slowdown).
     public func slowingDown(route name: String, by factor: Double) -> LabSpec {
         var copy = self
@@ -132,6 +143,9 @@ public struct LabSpec: Sendable, Hashable {
             }
             guard route.weight >= 0, route.weight.isFinite else {
                 throw LabSpecError(field: "\(field).weight", message: "must be a finite number >= 0")
+            }
+            guard (0...1).contains(route.errorRate) else {
+                throw LabSpecError(field: "\(field).error_rate", message: "must be in [0, 1], got \(route.errorRate)")
             }
             let mean = route.serviceTime.mean
             guard mean.isFinite, mean >= 0 else {

@@ -17,6 +17,7 @@ struct LabSpecDocument: Decodable {
         var weight: Double?
         var service_time: ServiceTime
         var response_bytes: Int?
+        var error_rate: Double?
     }
 
     var name: String?
@@ -36,7 +37,8 @@ struct LabSpecDocument: Decodable {
             let time = try Self.distribution(route.service_time, field: "\(field).service_time")
             routes.append(LabSpec.Route(
                 name: route.name, method: route.method?.uppercased(), path: pattern,
-                weight: route.weight ?? 1, serviceTime: time, responseBytes: route.response_bytes ?? 64))
+                weight: route.weight ?? 1, serviceTime: time, responseBytes: route.response_bytes ?? 64,
+                errorRate: route.error_rate ?? 0))
         }
         return LabSpec(
             name: name ?? "lab", instances: instances ?? 1, workersPerInstance: workers_per_instance ?? 8,

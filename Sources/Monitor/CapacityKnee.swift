@@ -78,3 +78,18 @@ public struct CapacityKnee: Sendable, Hashable {
         return CapacityKnee(rate: knee.rate, lastGoodRate: good?.offeredRate, firstBadRate: bad.offeredRate, limit: knee.limit, finding: finding)
     }
 }
+
+extension LoadStep {
+    /// Steps of a ramp or `bench` run from its per-second series: each window is the offered
+    /// rate and the seconds it was offered for (skip warm-up seconds when choosing them).
+    public static func steps(from series: TrafficSeries, windows: [(offeredRate: Double, seconds: ClosedRange<Int>)]) -> [LoadStep] {
+        windows.map { window in
+            let total = series.total(seconds: window.seconds)
+            let duration = Double(window.seconds.count)
+            let p99 = total.latency.totalCount > 0 ? Double(total.latency.valueAtPercentile(99)) / 1000 : 0
+            return LoadStep(offeredRate: window.offeredRate,
+                            achievedRate: Double(total.requests - total.errorCount) / duration,
+                            p99Ms: p99, errorRate: total.errorRate)
+        }
+    }
+}

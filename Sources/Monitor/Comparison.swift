@@ -31,20 +31,31 @@ public struct RouteComparison: Sendable, Hashable, Codable {
         case insufficientData = "insufficient_data"
     }
 
+    /// Route name (`*` for all routes).
     public var route: String
+    /// Requests in the primary run.
     public var primaryRequests: UInt64
+    /// Requests in the secondary run.
     public var secondaryRequests: UInt64
+    /// Primary request rate, req/s.
     public var primaryRate: Double
+    /// Secondary request rate, req/s.
     public var secondaryRate: Double
-    /// Milliseconds.
+    /// Primary median latency, ms.
     public var primaryP50: Double
+    /// Secondary median latency, ms.
     public var secondaryP50: Double
+    /// Primary 99th percentile latency, ms.
     public var primaryP99: Double
+    /// Secondary 99th percentile latency, ms.
     public var secondaryP99: Double
-    /// Secondary over primary (1 when the primary's is 0).
+    /// Secondary p50 over primary p50 (1 when the primary's is 0).
     public var p50Ratio: Double
+    /// Secondary p99 over primary p99 (1 when the primary's is 0).
     public var p99Ratio: Double
+    /// Primary errors over requests.
     public var primaryErrorRate: Double
+    /// Secondary errors over requests.
     public var secondaryErrorRate: Double
     /// Mann–Whitney two-sided p-value of the latency distributions.
     public var latencyPValue: Double
@@ -52,8 +63,11 @@ public struct RouteComparison: Sendable, Hashable, Codable {
     public var probabilitySlower: Double
     /// Two-proportion p-value of the error rates.
     public var errorPValue: Double
+    /// Whether latency regressed (significant and at least the minimum ratio).
     public var latencyRegression: Bool
+    /// Whether the error rate regressed (significant and at least the minimum increase).
     public var errorRegression: Bool
+    /// The conclusion.
     public var verdict: Verdict
 
     /// How much worse the secondary is: the larger latency ratio, plus 10× the error-rate increase.

@@ -1,7 +1,8 @@
 /// Predicted versus observed traffic over one window: what `Forecast`'s adaptation consumes.
 public struct ForecastFeedback: Sendable, Hashable, Codable {
-    /// Window start and end (seconds, the series' clock).
+    /// Window start (seconds, the series' clock).
     public var windowStart: Double
+    /// Window end (seconds, the series' clock).
     public var windowEnd: Double
     /// Forecast request rate (req/s).
     public var predictedRate: Double

@@ -10,6 +10,7 @@ public struct Finding: Sendable, Hashable, Codable, CustomStringConvertible {
         case capacityKnee = "capacity_knee"
         case saturation
         case noRegression = "no_regression"
+        case sloViolation = "slo_violation"
         case insufficientData = "insufficient_data"
     }
 

@@ -213,7 +213,9 @@ extension PrometheusScrape {
         public var labels: [String: String]
         /// `(le, cumulative count)` sorted by `le` (+Inf last).
         public var buckets: [(upperBound: Double, cumulativeCount: Double)]
+        /// `_sum`, when present.
         public var sum: Double?
+        /// `_count`, when present.
         public var count: Double?
 
         public static func == (a: HistogramSeries, b: HistogramSeries) -> Bool {

@@ -11,10 +11,15 @@ import Foundation
 public struct RunResults: Codable, Sendable, Hashable {
     /// Latency percentiles in milliseconds.
     public struct Percentiles: Codable, Sendable, Hashable {
+        /// Median.
         public var p50: Double
+        /// 90th percentile.
         public var p90: Double
+        /// 99th percentile.
         public var p99: Double
+        /// 99.9th percentile.
         public var p999: Double
+        /// Largest.
         public var max: Double
 
         /// Creates percentiles.

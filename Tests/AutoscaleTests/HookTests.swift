@@ -25,6 +25,14 @@ import Lab
         #expect(written == "deployment/web|--replicas=5|--policy=predictive|")
     }
 
+    @Test func commandPastItsTimeoutIsTerminatedAndFails() async throws {
+        let hook = try CommandHook(template: "sleep 5", timeout: 0.3)
+        let started = ContinuousClock.now
+        await #expect(throws: ScaleHookError.self) { try await hook.apply(decision) }
+        #expect(ContinuousClock.now - started < .seconds(3))
+        await #expect(throws: ScaleHookError.self) { try await CommandHook(template: "/nonexistent/kubectl x").apply(decision) }
+    }
+
     @Test func failingCommandIsReportedAndRetriedNotThrown() async throws {
         let waits = NIOLockedValueBox<[Double]>([])
         let actuator = ScaleActuator(

@@ -40,13 +40,44 @@ import Testing
         #expect(server.port == nil)
     }
 
+    @Test func injectedFaultsAnswer500() async throws {
+        let spec = try LabSpec.parse(yaml: """
+            routes:
+              - {name: broken, path: /broken, error_rate: 1, service_time: {distribution: constant, ms: 2}}
+            """)
+        let server = LabServer(spec: spec, configuration: .init(port: 0))
+        let port = try await server.start()
+        #expect(try await request("http://127.0.0.1:\(port)/broken").0 == 500)
+        #expect(server.metricsText().contains("lab_requests_total{route=\"broken\",status=\"500\"} 1\n"))
+        try await server.stop()
+    }
+
+    @Test func stopLetsRequestsInFlightFinish() async throws {
+        let spec = try LabSpec.parse(yaml: """
+            routes:
+              - {name: slow, path: /slow, service_time: {distribution: constant, ms: 300}}
+            """)
+        let server = LabServer(spec: spec, configuration: .init(port: 0, drainTimeout: 3))
+        let port = try await server.start()
+        async let answer = request("http://127.0.0.1:\(port)/slow")
+        // Stop only once the request holds a worker (however slow the machine is).
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !server.metricsText().contains("lab_workers_busy 1\n") && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        try await server.stop()
+        #expect(try await answer.0 == 200)
+        // Nothing listens any more.
+        await #expect(throws: (any Error).self) { try await request("http://127.0.0.1:\(port)/slow") }
+    }
+
     @Test func answers503PastTheQueueLimit() async throws {
         let spec = try LabSpec.parse(yaml: """
             instances: 1
             workers_per_instance: 1
             queue_limit: 1
             routes:
-              - {name: slow, path: /slow, service_time: {distribution: constant, ms: 300}}
+              - {name: slow, path: /slow, service_time: {distribution: constant, ms: 800}}
             """)
         let server = LabServer(spec: spec, configuration: .init(port: 0))
         let port = try await server.start()

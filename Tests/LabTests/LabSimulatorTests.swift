@@ -47,3 +47,24 @@ import Testing
         #expect(result.seconds[5].instances == 5)
     }
 }
+
+@Suite struct LabFaultTests {
+    @Test func injectedErrorRateShowsUpInTheSimulator() {
+        let spec = LabSpec.default.failing(route: "cart", rate: 0.2)
+        let result = LabSimulator(spec: spec, seed: 12, recordRequests: true).run(duration: 20, rate: { _ in 200 })
+        let cart = result.requests.filter { $0.route == "cart" }
+        let failedShare = Double(cart.count { $0.status == 500 }) / Double(cart.count)
+        #expect(abs(failedShare - 0.2) < 0.04, "cart 500 share \(failedShare)")
+        #expect(result.requests.filter { $0.route != "cart" }.allSatisfy { $0.status == 200 })
+        let failed = result.seconds.reduce(0) { $0 + $1.failed }
+        #expect(failed == cart.count { $0.status == 500 })
+    }
+
+    @Test func errorRateOutsideZeroOneIsRejected() {
+        let yaml = """
+            routes:
+              - {name: a, path: /a, error_rate: 1.5, service_time: {distribution: constant, ms: 1}}
+            """
+        #expect { try LabSpec.parse(yaml: yaml, source: "f.yaml") } throws: { "\($0)".contains("routes[0].error_rate") }
+    }
+}

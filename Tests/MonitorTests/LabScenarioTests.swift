@@ -136,3 +136,40 @@ import Traffic
         #expect(abs(feedback.mixDistance - 0.25) < 1e-9)
     }
 }
+
+@Suite struct LoadStepTests {
+    @Test func stepsFromASeries() throws {
+        var series = TrafficSeries()
+        // 10 s at 100 req/s, all 10 ms; then 10 s at 200 req/s, 10% 503s, 99th percentile at 300 ms.
+        for second in 0..<10 {
+            for i in 0..<100 { series.add(RequestObservation(time: Double(second) + Double(i) / 100, route: "/", latencyMicros: 10_000, status: 200)) }
+        }
+        for second in 10..<20 {
+            for i in 0..<200 {
+                let failed = i % 10 == 0
+                series.add(RequestObservation(time: Double(second) + Double(i) / 200, route: "/",
+                                              latencyMicros: failed ? nil : (i % 100 == 1 ? 300_000 : 20_000), status: failed ? 503 : 200))
+            }
+        }
+        let steps = LoadStep.steps(from: series, windows: [(100, 2...9), (200, 12...19)])
+        #expect(steps[0].achievedRate == 100 && steps[0].errorRate == 0 && abs(steps[0].p99Ms - 10) < 0.1)
+        #expect(steps[1].achievedRate == 180 && abs(steps[1].errorRate - 0.1) < 1e-9)
+        #expect(abs(steps[1].p99Ms - 300) < 1)
+        let knee = try #require(CapacityKnee.find(steps: steps, slo: ServiceLevelObjective(p99Ms: 250, maxErrorRate: 0.05)))
+        #expect(knee.limit == "errors" || knee.limit == "p99")
+        #expect(knee.rate > 100 && knee.rate < 200)
+    }
+}
+
+@Suite struct FaultComparisonTests {
+    @Test func flagsInjectedErrorsOnOneRouteOnly() throws {
+        let spec = LabSpec.default
+        let rate = spec.configuredCapacity * 0.3
+        let report = Comparator().compare(
+            primary: LabScenarioTests.summary(spec, rate: rate, seed: 51),
+            secondary: LabScenarioTests.summary(spec.failing(route: "cart", rate: 0.05), rate: rate, seed: 52))
+        #expect(report.routes.filter { $0.verdict == .regression }.map(\.route) == ["cart"], "\(report.findings)")
+        let finding = try #require(report.findings.first { $0.kind == .errorRegression })
+        #expect(finding.route == "cart" && finding.message.hasPrefix("cart: error rate "))
+    }
+}

@@ -71,7 +71,7 @@ struct CompareCommand: AsyncParsableCommand {
             let over = report.routes.filter { $0.secondaryP99 > sloP99 }
             if !over.isEmpty {
                 report.findings.append(Finding(
-                    kind: .capacityKnee, severity: .warning,
+                    kind: .sloViolation, severity: .warning,
                     message: "p99 above the \(Int(sloP99)) ms SLO on the secondary: " + over.map { String(format: "%@ (%.1f ms)", $0.route, $0.secondaryP99) }.joined(separator: ", ") + "."))
             }
         }

@@ -25,7 +25,8 @@ enum LabSpecLoader {
         var lines = ["# lab '\(spec.name)': \(spec.instances) instance(s) x \(spec.workersPerInstance) workers, queue \(spec.queueLimit) per instance"]
         for route in spec.routes {
             let mean = String(format: "%.1f", route.serviceTime.mean * 1000)
-            lines.append("#   \(route.method ?? "*") \(route.path) (\(route.name)): weight \(route.weight), mean service \(mean) ms")
+            let faults = route.errorRate > 0 ? String(format: ", %.1f%% answered 500", route.errorRate * 100) : ""
+            lines.append("#   \(route.method ?? "*") \(route.path) (\(route.name)): weight \(route.weight), mean service \(mean) ms\(faults)")
         }
         lines.append(String(format: "# mean service time %.1f ms; capacity %.0f req/s per instance, %.0f req/s configured",
                             spec.meanServiceTime * 1000, spec.capacityPerInstance, spec.configuredCapacity))
