@@ -181,6 +181,18 @@ struct EmitterTests {
         #expect(result.connections >= 3)
     }
 
+    @Test("IPv6 loopback works end to end")
+    func ipv6() async throws {
+        guard let sink = try? HTTPSink(host: "::1") else { return } // no IPv6 loopback on this host
+        defer { sink.stop() }
+        var configuration = EmissionConfiguration(target: .ipv6Loopback(port: sink.port), model: .closed(pipeline: 1))
+        configuration.connections = 2
+        configuration.requestLimit = 50
+        let result = try await Emitter.run(configuration, requests: getBatch())
+        #expect(result.requests == 50)
+        #expect(sink.requestsAnswered == 50)
+    }
+
     @Test("invalid configurations are rejected with a reason")
     func invalidConfiguration() {
         var configuration = EmissionConfiguration(target: .loopback(port: 1), model: .closed(pipeline: 0))
