@@ -202,7 +202,9 @@ public struct LSTMForecaster: Sendable, LogScaleModel {
             adam.epsilon = 1e-7
             try net.adamStep(adam)
             done = step + 1
-            let timeUp = settings.maxTrainingSeconds.map { Date().timeIntervalSince(started) > $0 } ?? false
+            // fine-tunes (warm starts) get a third of the wall-clock cap
+            let cap = settings.maxTrainingSeconds.map { recentFrom == nil ? $0 : $0 / 3 }
+            let timeUp = cap.map { Date().timeIntervalSince(started) > $0 } ?? false
             if !valid.isEmpty, (step + 1) % 50 == 0 || step + 1 == steps || timeUp {
                 let v = try computeValidationLoss()
                 if v < best.loss || best.loss.isNaN { best = (v, net.serialized(), step + 1) }

@@ -26,8 +26,9 @@ public struct LSTMSettings: Sendable, Equatable, Codable {
     public var minimumWindows = 48
     /// Seasons averaged into the seasonal profile the network corrects.
     public var profileSeasons = 3
-    /// Wall-clock cap on one training run in seconds (nil: none). Only hit on very slow machines.
-    public var maxTrainingSeconds: Double? = 45
+    /// Wall-clock cap on one training run in seconds (nil: none; fine-tunes get a third). Reached only
+    /// on slow or busy machines (or debug builds); the best validation weights so far are kept.
+    public var maxTrainingSeconds: Double? = 30
 
     public init() {}
 }

@@ -1,0 +1,75 @@
+"""Interleaves CLSTM and framework runs per configuration, prints medians and ratios (see ./run)."""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+p = argparse.ArgumentParser()
+p.add_argument("--bench", required=True)
+p.add_argument("--frameworks", required=True)
+p.add_argument("--rounds", type=int, default=5)
+p.add_argument("--seconds", type=float, default=1.5)
+p.add_argument("--quick", action="store_true")
+p.add_argument("--native-openblas", action="store_true")
+a = p.parse_args()
+
+configs = [(8, 64, 168, 256, 1)] if a.quick else [
+    (8, h, 168, b, t) for h in (64, 128) for b in (64, 256) for t in (1, 2)]
+
+
+def run(cmd, env=None):
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    rows = []
+    for line in r.stdout.splitlines():
+        try:
+            rows.append(json.loads(line))
+        except ValueError:
+            pass
+    return rows
+
+
+ours_env = dict(os.environ)
+if a.native_openblas:
+    ours_env.pop("OPENBLAS_CORETYPE", None)
+    ours_env.pop("OPENBLAS_L2_SIZE", None)
+print(f"# {a.rounds} interleaved rounds per configuration, {a.seconds}s per measurement; medians."
+      + (" CLSTM runs with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset." if a.native_openblas else
+         " Environment as is (OPENBLAS_CORETYPE=%s)." % os.environ.get("OPENBLAS_CORETYPE", "-")))
+print(f"# load average at start: {open('/proc/loadavg').read().split()[:3]}")
+header = f"{'config':<28}{'mode':<7}{'impl':<22}{'seq/s':>10}{'GFLOP/s':>9}{'%sgemm':>8}{'ratio':>8}"
+print(header)
+for (I, H, T, B, th) in configs:
+    samples = {}
+    gflops, sgemm = [], []
+    for r in range(a.rounds):
+        order = [0, 1] if r % 2 == 0 else [1, 0]  # alternate who goes first
+        for which in order:
+            if which == 0:
+                rows = run([a.bench, str(I), str(H), str(T), str(B), str(th), str(a.seconds)], ours_env)
+            else:
+                rows = run([sys.executable, a.frameworks, str(I), str(H), str(T), str(B), str(th), str(a.seconds)])
+            for row in rows:
+                if row.get("impl") == "sgemm":
+                    sgemm.append(row["gflops"])
+                elif "seq_per_s" in row:
+                    key = (row["mode"], row["impl"])
+                    samples.setdefault(key, []).append(row["seq_per_s"])
+                    if row["impl"] == "clstm":
+                        samples.setdefault(("gflops", row["mode"]), []).append(row["gflops"])
+    cfg = f"I={I} H={H} T={T} B={B} thr={th}"
+    peak = statistics.median(sgemm) if sgemm else float("nan")
+    for mode in ("train", "infer"):
+        ours = samples.get((mode, "clstm"), [])
+        if not ours:
+            continue
+        ours_m = statistics.median(ours)
+        gf = statistics.median(samples[("gflops", mode)])
+        others = {k[1]: statistics.median(v) for k, v in samples.items() if k[0] == mode and k[1] != "clstm"}
+        best = max(others.values()) if others else float("nan")
+        print(f"{cfg:<28}{mode:<7}{'clstm':<22}{ours_m:>10.0f}{gf:>9.1f}{100 * gf / peak:>7.0f}%{ours_m / best:>7.2f}x")
+        for name, v in sorted(others.items(), key=lambda kv: -kv[1]):
+            print(f"{'':<28}{mode:<7}{name:<22}{v:>10.0f}{'':>9}{'':>8}{v / best:>7.2f}x")
+    print(f"{cfg:<28}{'sgemm':<7}{'openblas BxHx4H':<22}{'':>10}{peak:>9.1f}")
+    sys.stdout.flush()
