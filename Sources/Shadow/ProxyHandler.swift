@@ -314,6 +314,7 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
         exchange?.primaryDone(.failed(reason), requestBytes: requestBytes)
         exchange = nil
         guard !responseStarted else {
+            responseDone = true  // counted as a primary failure, not as a client abort
             context.close(promise: nil)
             return
         }
