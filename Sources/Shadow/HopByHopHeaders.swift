@@ -13,15 +13,20 @@ enum HopByHopHeaders {
         var wasChunked = false
     }
 
-    /// Removes the hop-by-hop fields; a single scan when there are none (the common case).
+    /// Removes the hop-by-hop fields; a single scan when there are none (the common case), and
+    /// otherwise one removal per field actually present.
     @inline(__always)
     static func strip(_ headers: inout HTTPHeaders) -> Found {
         var found = Found()
+        var present: UInt8 = 0
         var named: [String] = []
-        for (name, value) in headers where isHopByHop(name) {
+        for (name, value) in headers {
+            let index = hopByHopIndex(name)
+            guard index >= 0 else { continue }
             found.removedAny = true
-            if asciiEqual(name, "transfer-encoding") { found.wasChunked = true }
-            if asciiEqual(name, "connection") {
+            present |= 1 << UInt8(index)
+            if index == 5 { found.wasChunked = true }
+            if index == 0 {
                 for token in value.split(separator: ",") {
                     let trimmed = token.trimmingSpaces()
                     if !trimmed.isEmpty { named.append(String(trimmed)) }
@@ -29,26 +34,29 @@ enum HopByHopHeaders {
             }
         }
         guard found.removedAny else { return found }
-        for name in fixedNames { headers.remove(name: name) }
-        for name in named where !asciiEqual(name, "content-length") && !asciiEqual(name, "host") {
+        for (index, name) in fixedNames.enumerated() where present & (1 << UInt8(index)) != 0 {
+            headers.remove(name: name)
+        }
+        for name in named where hopByHopIndex(name) < 0 && !asciiEqual(name, "content-length") && !asciiEqual(name, "host") {
             headers.remove(name: name)
         }
         return found
     }
 
+    /// The fixed hop-by-hop names, in the order `hopByHopIndex` numbers them.
     static let fixedNames = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]
 
-    /// Whether `name` is one of the fixed hop-by-hop names (ASCII case-insensitive), switching on
-    /// the length first so most names are rejected without comparing bytes.
+    /// The index of `name` in `fixedNames` (ASCII case-insensitive), or -1; switches on the
+    /// length first so most names are rejected without comparing bytes.
     @inline(__always)
-    static func isHopByHop(_ name: String) -> Bool {
+    static func hopByHopIndex(_ name: String) -> Int {
         switch name.utf8.count {
-        case 2: return asciiEqual(name, "te")
-        case 7: return asciiEqual(name, "trailer") || asciiEqual(name, "upgrade")
-        case 10: return asciiEqual(name, "connection") || asciiEqual(name, "keep-alive")
-        case 16: return asciiEqual(name, "proxy-connection")
-        case 17: return asciiEqual(name, "transfer-encoding")
-        default: return false
+        case 2: return asciiEqual(name, "te") ? 3 : -1
+        case 7: return asciiEqual(name, "trailer") ? 4 : asciiEqual(name, "upgrade") ? 6 : -1
+        case 10: return asciiEqual(name, "connection") ? 0 : asciiEqual(name, "keep-alive") ? 1 : -1
+        case 16: return asciiEqual(name, "proxy-connection") ? 2 : -1
+        case 17: return asciiEqual(name, "transfer-encoding") ? 5 : -1
+        default: return -1
         }
     }
 

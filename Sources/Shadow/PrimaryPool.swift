@@ -26,6 +26,7 @@ final class PrimaryPool {
     /// Returns a connection after a complete exchange; closes it when the pool is full.
     func release(_ connection: UpstreamHandler) {
         connection.receiver = nil
+        connection.setReading(true)
         if connection.isActive && idle.count < maxIdle {
             idle.append(connection)
         } else {

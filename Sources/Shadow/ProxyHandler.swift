@@ -7,6 +7,10 @@ import NIOHTTP1
 /// exchange. `HTTPServerPipelineHandler` in front of it holds pipelined requests back, so exactly
 /// one request per client connection is in progress here.
 ///
+/// Backpressure both ways: while the primary connection cannot take more request bytes, the
+/// client connection is not read; while the client cannot take more response bytes, the primary
+/// connection is not read (NIO's write-buffer watermarks, 32–64 KiB).
+///
 /// Writes are batched: request parts are flushed to the primary at the end of the request or of
 /// a client read burst; response parts are flushed to the client at the end of the response or
 /// of a primary read burst.
@@ -17,6 +21,7 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
     private let loop: LoopContext
     private var context: ChannelHandlerContext?
     private var clientActive = true
+    private var clientReadingPaused = false
     /// The client's IP address, for `X-Forwarded-For`.
     private var clientAddress = ""
     /// The client's pseudonym for records, computed once per connection.
@@ -210,6 +215,23 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
     private func attach(_ connection: UpstreamHandler) {
         upstream = connection
         connection.receiver = self
+        if let context, !context.channel.isWritable { connection.setReading(false) }
+    }
+
+    /// Stops or resumes reading the client (request-body backpressure).
+    private func setClientReading(_ on: Bool) {
+        guard clientReadingPaused == on, let context else { return }
+        clientReadingPaused = !on
+        _ = try? context.channel.syncOptions?.setOption(.autoRead, value: on)
+    }
+
+    func upstreamWritabilityChanged(isWritable: Bool) {
+        setClientReading(isWritable)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        upstream?.setReading(context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
     }
 
     // MARK: Primary → client
@@ -285,6 +307,7 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
             }
         }
         primaryDetached = true
+        setClientReading(true)
         let closeAfter = !clientKeepAlive
         clientNeedsFlush = false
         // Finish our state before writing `.end`: the pipelining handler may deliver the next
@@ -310,10 +333,12 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamReceiver {
         upstream?.close()
         upstream = nil
         primaryDetached = true
+        setClientReading(true)
         loop.stats.primaryFailures += 1
         exchange?.primaryDone(.failed(reason), requestBytes: requestBytes)
         exchange = nil
         guard !responseStarted else {
+            responseDone = true  // counted as a primary failure, not as a client abort
             context.close(promise: nil)
             return
         }

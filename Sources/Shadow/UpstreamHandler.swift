@@ -10,6 +10,12 @@ protocol UpstreamReceiver: AnyObject {
     func upstreamReadComplete()
     /// The connection closed (or failed) while this receiver was attached.
     func upstreamClosed()
+    /// The connection's outbound buffer crossed a watermark (backpressure for request bodies).
+    func upstreamWritabilityChanged(isWritable: Bool)
+}
+
+extension UpstreamReceiver {
+    func upstreamWritabilityChanged(isWritable: Bool) {}
 }
 
 /// The last handler of an upstream (primary or secondary) connection: hands responses to the
@@ -56,6 +62,22 @@ final class UpstreamHandler: ChannelInboundHandler {
         receiver?.upstreamClosed()
         context.fireChannelInactive()
     }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        receiver?.upstreamWritabilityChanged(isWritable: context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// Whether the connection's outbound buffer is below its high watermark.
+    var isWritable: Bool { context?.channel.isWritable ?? false }
+
+    /// Pauses or resumes reading responses (backpressure from a slow client).
+    func setReading(_ on: Bool) {
+        guard readingPaused == on, let context else { return }
+        readingPaused = !on
+        _ = try? context.channel.syncOptions?.setOption(.autoRead, value: on)
+    }
+    private var readingPaused = false
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // Decoding errors and resets: the connection cannot be trusted any more. channelInactive

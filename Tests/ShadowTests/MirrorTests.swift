@@ -90,11 +90,12 @@ struct MirrorTests {
         let healthy = try await TestServer.start()
         let hanging = try await TestServer.start(.hang)
         defer { Task { await primary.stop(); await healthy.stop(); await hanging.stop() } }
-        let count = 400
+        let count = 200
         func configure(_ configuration: inout ShadowConfiguration) {
             configuration.mirrorConnectionsPerLoop = 4
             configuration.mirrorQueueCapacityPerLoop = 16
-            configuration.mirrorTimeout = .seconds(5)
+            // Longer than the test: no copy times out, so no connection is replaced.
+            configuration.mirrorTimeout = .seconds(60)
         }
         // Baseline and hanging run interleaved in one test, same load, same machine state.
         let baseline = try await withProxy(primary: primary, secondary: healthy, configure: configure) { proxy in
@@ -105,9 +106,9 @@ struct MirrorTests {
         }
         let baselineP99 = percentile(baseline, 99)
         let hungP99 = percentile(hung, 99)
-        // Generous: a mirror that blocked the primary path would cost the 5 s mirror timeout.
+        // Generous: a mirror that blocked the primary path would cost the 60 s mirror timeout.
         #expect(hungP99 <= baselineP99 * 10 + .milliseconds(50), "p99 with hanging secondary \(hungP99) vs healthy \(baselineP99)")
-        #expect(percentile(hung, 100) < .seconds(5))
+        #expect(percentile(hung, 100) < .seconds(10))
         #expect(stats.primaryFailures == 0)
         #expect((stats.mirrorDrops[.queueFull] ?? 0) > 0)
         #expect(stats.mirrorCompleted == 0)

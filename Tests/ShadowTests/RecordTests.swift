@@ -54,12 +54,15 @@ struct RecordTests {
         let primary = try await TestServer.start()
         defer { Task { await primary.stop() } }
         let sink = LimitedSink(capacity: 3)
-        let stats = try await withProxy(primary: primary, secondary: nil, sink: sink) { proxy in
-            try await TestClient.with(port: proxy.localAddress.port) { session in
-                for _ in 0..<10 { _ = try await session.request(.GET, "/cl/1") }
-            }
-            return try await proxy.stats()
+        var configuration = ShadowConfiguration(
+            listen: ShadowEndpoint(host: "127.0.0.1", port: 0),
+            primary: try ShadowEndpoint(url: primary.url, option: "primary"), secondary: nil)
+        configuration.eventLoops = 1
+        let proxy = try await ShadowProxy.start(configuration, sink: sink)
+        try await TestClient.with(port: proxy.localAddress.port) { session in
+            for _ in 0..<10 { _ = try await session.request(.GET, "/cl/1") }
         }
+        let stats = try await proxy.shutdown()
         // Shutdown flushes the last batch before the final statistics.
         #expect(stats.recordsEmitted == 3)
         #expect(stats.recordsDropped == 7)

@@ -58,6 +58,9 @@ struct ShadowCommand: AsyncParsableCommand {
     @Option(help: "Write every exchange (redacted record + both outcomes) as JSON lines to this file.")
     var records: String?
 
+    @Flag(help: "Do not collect exchange records (no sink: only counters and latency histograms).")
+    var noRecords = false
+
     @Option(help: "Batches of exchanges (up to 256 each) buffered for the record consumer before drops are counted.")
     var recordBatches: Int = 1024
 
@@ -113,7 +116,9 @@ struct ShadowCommand: AsyncParsableCommand {
             output = FileHandle(forWritingAtPath: records)
         }
         let stream = ShadowExchangeStream(maxBatches: recordBatches)
-        let proxy = try await ShadowProxy.start(configuration, sink: stream)
+        if noRecords && records != nil { throw ValidationError("--no-records and --records exclude each other") }
+        let proxy = try await ShadowProxy.start(configuration, sink: noRecords ? nil : stream)
+        if noRecords { stream.finish() }
         printError("shadow: listening on \(proxy.localAddress), primary \(configuration.primary), secondary \(configuration.secondary.map(String.init(describing:)) ?? "-"), mirroring \(configuration.mirrorPercent)%")
 
         let consumer = Task { [output] in
