@@ -48,6 +48,7 @@ enum ReportStyle {
     svg.chart .grid line{stroke:#e2e8f0;stroke-width:1}
     svg.chart .baseline,svg.chart .tick{stroke:#94a3b8;stroke-width:1}
     svg.chart .marker-label{font-size:11px;font-weight:600}
+    svg.chart .hit{fill:transparent;stroke:none}svg.chart .hit:hover{fill:#0f172a;fill-opacity:.35}
     ul.legend{list-style:none;display:flex;flex-wrap:wrap;gap:4px 16px;margin:2px 0 4px;padding:0;font-size:13px;color:#334155}
     ul.legend li{display:flex;align-items:center;gap:6px}
     ul.legend .swatch{display:inline-block;width:22px;height:0;border-top-width:3px;border-top-style:solid}
