@@ -100,6 +100,22 @@ struct ReportRendererTests {
         #expect(try SummaryCodec.read(from: written.summary) == SampleSummary.make())
     }
 
+    @Test("the writer redacts credentials a stage left in the command line or target URLs")
+    func writerRedacts() throws {
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("report-redact-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        var summary = SampleSummary.make()
+        summary.meta.command = ["shadowcast", "load", "-H", "Cookie: session=SECRET1", "--token", "SECRET2"]
+        summary.meta.targets[0].url = "http://admin:SECRET3@127.0.0.1:18080/?access_token=SECRET4"
+        let written = try ReportWriter().write(summary, into: parent)
+        for file in [written.html, written.summary] {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for secret in ["SECRET1", "SECRET2", "SECRET3", "SECRET4"] {
+                #expect(!text.contains(secret), "\(secret) leaked into \(file.lastPathComponent)")
+            }
+        }
+    }
+
     @Test("the writer reports a folder it cannot create")
     func writerError() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("report-blocker-\(UUID().uuidString)")
