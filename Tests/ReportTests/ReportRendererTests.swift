@@ -133,3 +133,34 @@ struct ReportRendererTests {
         try ReportWriter().write(summary, into: dir)
     }
 }
+
+@Suite("HTML report, large runs")
+struct LargeReportTests {
+    @Test("an hour of per-second samples and 500 routes stay drawable: thinned lines, no per-point tooltips")
+    func largeRun() {
+        var summary = SampleSummary.make()
+        summary.timeline.secondary = (0..<3600).map { t in
+            SecondSample(t: Double(t), rate: 1000 + Double(t % 97), p50Ms: 10, p99Ms: 50 + Double(t % 13), errorRate: 0)
+        }
+        summary.timeline.primary = summary.timeline.secondary
+        summary.routes = (0..<500).map { i in
+            RouteRow(route: "GET /r/\(i)", requests: 1000 - i, rps: 1, p50Ms: 1, p90Ms: 2, p99Ms: 3, p999Ms: 4, errors: 0, share: 0.002)
+        }
+        let html = ReportRenderer().render(summary)
+        #expect(html.components(separatedBy: "GET /r/").count - 1 == 500)
+        guard let load = html.range(of: "id=\"load\""), let end = html.range(of: "</section>", range: load.upperBound..<html.endIndex) else {
+            Issue.record("no load section")
+            return
+        }
+        let section = html[load.upperBound..<end.lowerBound]
+        // Tooltips only where a chart has at most 1,500 points: not on the busy rate chart.
+        let charts = section.components(separatedBy: "<svg class=\"chart wide\"").dropFirst()
+        #expect(charts.count == 3)
+        #expect(charts.first.map { !$0.contains("class=\"hit\"") } == true)
+        #expect(charts.allSatisfy { $0.components(separatedBy: "class=\"hit\"").count - 1 <= 1500 })
+        // Each wide line has at most ~1,200 points after thinning (3,600 samples in).
+        let widest = section.components(separatedBy: "<path class=\"line\" d=\"").dropFirst()
+            .map { $0.prefix(while: { $0 != "\"" }).filter { $0 == "L" }.count }.max() ?? 0
+        #expect(widest > 500 && widest <= 1200)
+    }
+}
