@@ -100,6 +100,22 @@ struct ReportRendererTests {
         #expect(try SummaryCodec.read(from: written.summary) == SampleSummary.make())
     }
 
+    @Test("the writer redacts credentials a stage left in the command line or target URLs")
+    func writerRedacts() throws {
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("report-redact-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        var summary = SampleSummary.make()
+        summary.meta.command = ["shadowcast", "load", "-H", "Cookie: session=SECRET1", "--token", "SECRET2"]
+        summary.meta.targets[0].url = "http://admin:SECRET3@127.0.0.1:18080/?access_token=SECRET4"
+        let written = try ReportWriter().write(summary, into: parent)
+        for file in [written.html, written.summary] {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for secret in ["SECRET1", "SECRET2", "SECRET3", "SECRET4"] {
+                #expect(!text.contains(secret), "\(secret) leaked into \(file.lastPathComponent)")
+            }
+        }
+    }
+
     @Test("the writer reports a folder it cannot create")
     func writerError() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("report-blocker-\(UUID().uuidString)")
@@ -115,5 +131,36 @@ struct ReportRendererTests {
         var summary = SampleSummary.make()
         if let flag = ProcessInfo.processInfo.environment["SHADOWCAST_SAMPLE_EMPTY"], !flag.isEmpty { summary = RunSummary(meta: Self.emptyMeta) }
         try ReportWriter().write(summary, into: dir)
+    }
+}
+
+@Suite("HTML report, large runs")
+struct LargeReportTests {
+    @Test("an hour of per-second samples and 500 routes stay drawable: thinned lines, no per-point tooltips")
+    func largeRun() {
+        var summary = SampleSummary.make()
+        summary.timeline.secondary = (0..<3600).map { t in
+            SecondSample(t: Double(t), rate: 1000 + Double(t % 97), p50Ms: 10, p99Ms: 50 + Double(t % 13), errorRate: 0)
+        }
+        summary.timeline.primary = summary.timeline.secondary
+        summary.routes = (0..<500).map { i in
+            RouteRow(route: "GET /r/\(i)", requests: 1000 - i, rps: 1, p50Ms: 1, p90Ms: 2, p99Ms: 3, p999Ms: 4, errors: 0, share: 0.002)
+        }
+        let html = ReportRenderer().render(summary)
+        #expect(html.components(separatedBy: "GET /r/").count - 1 == 500)
+        guard let load = html.range(of: "id=\"load\""), let end = html.range(of: "</section>", range: load.upperBound..<html.endIndex) else {
+            Issue.record("no load section")
+            return
+        }
+        let section = html[load.upperBound..<end.lowerBound]
+        // Tooltips only where a chart has at most 1,500 points: not on the busy rate chart.
+        let charts = section.components(separatedBy: "<svg class=\"chart wide\"").dropFirst()
+        #expect(charts.count == 3)
+        #expect(charts.first.map { !$0.contains("class=\"hit\"") } == true)
+        #expect(charts.allSatisfy { $0.components(separatedBy: "class=\"hit\"").count - 1 <= 1500 })
+        // Each wide line has at most ~1,200 points after thinning (3,600 samples in).
+        let widest = section.components(separatedBy: "<path class=\"line\" d=\"").dropFirst()
+            .map { $0.prefix(while: { $0 != "\"" }).filter { $0 == "L" }.count }.max() ?? 0
+        #expect(widest > 500 && widest <= 1200)
     }
 }

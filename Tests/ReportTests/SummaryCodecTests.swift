@@ -83,5 +83,7 @@ struct SummaryCodecTests {
         let joined = command.joined(separator: " ")
         #expect(!joined.contains("abc") && !joined.contains("sid=1") && !joined.contains("pw@") && !joined.contains("XYZ"))
         #expect(joined.contains("page=2") && joined.contains("127.0.0.1:8080/a"))
+        let flags = SecretRedactor.redact(command: ["shadowcast", "load", "--api-key", "K1", "--password=P2", "--rate", "100"])
+        #expect(flags == ["shadowcast", "load", "--api-key", "REDACTED", "--password=REDACTED", "--rate", "100"])
     }
 }

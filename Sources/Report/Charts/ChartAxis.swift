@@ -113,7 +113,7 @@ enum PercentileScale {
 
 /// Ticks for wall-clock axes: whole hours or days in UTC.
 enum WallClockTicks {
-    static let candidates: [Double] = [60, 300, 900, 1800, 3600, 2 * 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400]
+    static let candidates: [Double] = [1, 5, 10, 15, 30, 60, 300, 900, 1800, 3600, 2 * 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400]
 
     static func ticks(in domain: ClosedRange<Double>, maxCount: Int = 8) -> [(value: Double, label: String)] {
         let span = domain.upperBound - domain.lowerBound
@@ -123,7 +123,7 @@ enum WallClockTicks {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = step >= 86400 ? "EEE d MMM" : (span > 86400 ? "EEE HH:mm" : "HH:mm")
+        formatter.dateFormat = step >= 86400 ? "EEE d MMM" : (span > 86400 ? "EEE HH:mm" : (step < 60 ? "HH:mm:ss" : "HH:mm"))
         while value <= domain.upperBound, ticks.count < 60 {
             ticks.append((value, formatter.string(from: Date(timeIntervalSince1970: value))))
             value += step

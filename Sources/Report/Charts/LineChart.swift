@@ -19,6 +19,11 @@ struct LineChart: Sendable {
     var yLog = false
     var width = 960.0
     var height = 300.0
+    /// Unit appended to values in point tooltips (e.g. `rps`, `ms`, `%`).
+    var yUnit = ""
+    /// Hover tooltips (SVG `<title>`) on each point, when the chart has at most this many points.
+    var maxTooltipPoints = 1500
+
     /// The small-screen variant: narrower geometry, larger text, fewer ticks.
     var compact = false
     /// Series longer than this are thinned to min/max pairs per pixel bucket.
@@ -44,6 +49,7 @@ struct LineChart: Sendable {
         chart.width = 520
         chart.height = (height * 0.9).rounded()
         chart.maxPointsPerSeries = min(maxPointsPerSeries, 600)
+        chart.maxTooltipPoints = 0
         return chart
     }
 
@@ -169,6 +175,19 @@ struct LineChart: Sendable {
         }
         svg += "</g>"
 
+        // Hover targets: one transparent dot per point with its values as a tooltip.
+        let pointCount = lines.reduce(0) { $0 + $1.points.count }
+        if pointCount > 0, pointCount <= maxTooltipPoints {
+            svg += "<g class=\"hits\">"
+            for (drawn, original) in zip(lines, finiteLines) {
+                for (p, o) in zip(drawn.points, original.points) {
+                    let value = NumberFormat.trimmed(o.y) + (yUnit.isEmpty ? "" : " " + yUnit)
+                    svg += "<circle class=\"hit\" cx=\"\(f(x(p.x)))\" cy=\"\(f(y(p.y)))\" r=\"5\"><title>\(HTML.escape(drawn.name)) · \(HTML.escape(xValueText(o.x))) · \(HTML.escape(value))</title></circle>"
+                }
+            }
+            svg += "</g>"
+        }
+
         // Markers, labels staggered so neighbours do not overlap.
         if !cleanMarkers.isEmpty {
             svg += "<g class=\"markers\">"
@@ -189,6 +208,23 @@ struct LineChart: Sendable {
         }
         svg += "</svg>"
         return Rendered(svg: svg, droppedPoints: dropped, dataPaths: dataPaths)
+    }
+
+    /// An x value as a tooltip shows it.
+    private func xValueText(_ value: Double) -> String {
+        switch xAxis {
+        case .runSeconds:
+            return NumberFormat.clock(value)
+        case .wallClock:
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "EEE d MMM HH:mm 'UTC'"
+            return formatter.string(from: Date(timeIntervalSince1970: value))
+        case .percentile:
+            // Tooltips show the percentile itself, not its position on the log axis.
+            return NumberFormat.percentile(100 * (1 - pow(10, -value)))
+        }
     }
 
     private func xTicks(_ domain: ClosedRange<Double>) -> [(value: Double, label: String)] {

@@ -12,7 +12,7 @@ extension ReportRenderer {
         for action in actions {
             points.append(ChartPoint(x: action.t, y: Double(action.hook.succeeded ? action.to : action.from)))
         }
-        var chart = LineChart(title: "Instances over time", xAxis: .runSeconds, xLabel: "time since start (m:ss)", yLabel: "instances")
+        var chart = LineChart(title: "Instances over time", xAxis: .runSeconds, xLabel: "time since start (m:ss)", yLabel: "instances", yUnit: "instances")
         chart.height = 220
         chart.yFormat = { $0 == $0.rounded() ? String(Int($0)) : "" }
         chart.series = [ChartSeries(name: "instances", color: ReportPalette.scaling, width: 2.5, stepped: true, points: points)]

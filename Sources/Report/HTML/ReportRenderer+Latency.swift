@@ -6,7 +6,7 @@ extension ReportRenderer {
             return empty("no latency histogram was recorded.")
         }
         var html = "<p class=\"lede\">Latency by percentile over the whole run, on the log scale of HDR plots: each step to the right adds a nine (90%, 99%, 99.9%…), so the tail is as visible as the median.</p>"
-        var chart = LineChart(title: "Latency by percentile", xAxis: .percentile, xLabel: "percentile", yLabel: "latency (ms)")
+        var chart = LineChart(title: "Latency by percentile", xAxis: .percentile, xLabel: "percentile", yLabel: "latency (ms)", yUnit: "ms")
         if !s.latency.primary.isEmpty {
             chart.series.append(ChartSeries(name: "primary", color: ReportPalette.primary,
                                             points: s.latency.primary.filter { $0.percentile < 100 }.map { ChartPoint(x: $0.percentile, y: $0.latencyMs) }))

@@ -6,7 +6,7 @@ extension ReportRenderer {
         if let traffic = s.traffic, !(traffic.history.isEmpty && traffic.actual.isEmpty && (traffic.forecast?.points.isEmpty ?? true)) {
             let stepText = traffic.stepSeconds >= 3600 ? "\(NumberFormat.trimmed(traffic.stepSeconds / 3600)) h" : "\(NumberFormat.trimmed(traffic.stepSeconds)) s"
             html += "<p class=\"lede\">Requests per \(stepText) step: the history the forecaster learned from, its forecast for the next period with the uncertainty band, and what actually came.</p>"
-            var chart = LineChart(title: "Traffic history and forecast", xAxis: .wallClock, xLabel: "time (UTC)", yLabel: "requests per step")
+            var chart = LineChart(title: "Traffic history and forecast", xAxis: .wallClock, xLabel: "time (UTC)", yLabel: "requests per step", yUnit: "requests")
             func points(_ values: [TrafficPoint]) -> [ChartPoint] {
                 values.map { ChartPoint(x: $0.time.timeIntervalSince1970, y: $0.count) }
             }
@@ -64,13 +64,13 @@ extension ReportRenderer {
             ChartSeries(name: name, color: color, stroke: stroke, points: samples.map { ChartPoint(x: $0.t, y: value($0)) })
         }
 
-        var rate = LineChart(title: "Request rate over time", xAxis: .runSeconds, xLabel: "time since start (m:ss)", yLabel: "requests / s")
+        var rate = LineChart(title: "Request rate over time", xAxis: .runSeconds, xLabel: "time since start (m:ss)", yLabel: "requests / s", yUnit: "rps")
         if hasPrimary { rate.series.append(series(s.timeline.primary, "primary rate", ReportPalette.primary, { $0.rate })) }
         rate.series.append(series(s.timeline.secondary, "secondary rate", ReportPalette.secondary, { $0.rate }))
         rate.markers = eventMarkers + scalingMarkers
         html += figure(rate, caption: "Request rate (responses per second)" + (scalingMarkers.isEmpty ? "" : "; green lines are scaling actions"))
 
-        var latency = LineChart(title: "Latency over time", xAxis: .runSeconds, xLabel: "time since start (m:ss)", yLabel: "latency (ms)")
+        var latency = LineChart(title: "Latency over time", xAxis: .runSeconds, xLabel: "time since start (m:ss)", yLabel: "latency (ms)", yUnit: "ms")
         if hasPrimary {
             latency.series.append(series(s.timeline.primary, "primary p99", ReportPalette.primary, { $0.p99Ms }))
             latency.series.append(series(s.timeline.primary, "primary p50", ReportPalette.primary, { $0.p50Ms }, stroke: .dashed))
@@ -82,7 +82,7 @@ extension ReportRenderer {
         latency.yLog = LineChart.spansDecades((s.timeline.primary + s.timeline.secondary).flatMap { [$0.p50Ms, $0.p99Ms] })
         html += figure(latency, caption: "Latency per second: p99 solid, p50 dashed" + (latency.yLog ? " (log scale: values span several decades)" : ""))
 
-        var errors = LineChart(title: "Error rate over time", xAxis: .runSeconds, xLabel: "time since start (m:ss)", yLabel: "errors (%)")
+        var errors = LineChart(title: "Error rate over time", xAxis: .runSeconds, xLabel: "time since start (m:ss)", yLabel: "errors (%)", yUnit: "%")
         errors.height = 210
         if hasPrimary { errors.series.append(series(s.timeline.primary, "primary errors", ReportPalette.primary, { $0.errorRate * 100 })) }
         errors.series.append(series(s.timeline.secondary, "secondary errors", ReportPalette.secondary, { $0.errorRate * 100 }))

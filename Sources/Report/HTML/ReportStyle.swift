@@ -48,6 +48,7 @@ enum ReportStyle {
     svg.chart .grid line{stroke:#e2e8f0;stroke-width:1}
     svg.chart .baseline,svg.chart .tick{stroke:#94a3b8;stroke-width:1}
     svg.chart .marker-label{font-size:11px;font-weight:600}
+    svg.chart .hit{fill:transparent;stroke:none}svg.chart .hit:hover{fill:#0f172a;fill-opacity:.35}
     ul.legend{list-style:none;display:flex;flex-wrap:wrap;gap:4px 16px;margin:2px 0 4px;padding:0;font-size:13px;color:#334155}
     ul.legend li{display:flex;align-items:center;gap:6px}
     ul.legend .swatch{display:inline-block;width:22px;height:0;border-top-width:3px;border-top-style:solid}
@@ -59,10 +60,10 @@ enum ReportStyle {
     th,td{padding:6px 9px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
     th{font-size:12px;color:var(--muted);font-weight:600;text-transform:uppercase;letter-spacing:.3px;white-space:nowrap;background:#f8fafc}
     td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-    td.route{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px;word-break:break-all}
+    td.route{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px;min-width:150px;overflow-wrap:anywhere}
     tr.chosen td{background:#f5f3ff;font-weight:600}
     .bar{position:relative;min-width:70px}
-    .bar i{position:absolute;left:0;top:25%;height:50%;background:#fed7aa;border-radius:2px}
+    .bar i{position:absolute;left:0;top:calc(50% - 8px);height:16px;background:#fed7aa;border-radius:2px}
     .bar span{position:relative}
     .worse{color:var(--bad);font-weight:600}.better{color:var(--ok)}.ok{color:var(--ok)}.bad{color:var(--bad)}
     p.empty{margin:6px 0;padding:14px;border:1px dashed #cbd5e1;border-radius:8px;color:var(--muted);background:#f8fafc;font-size:14px}
@@ -70,6 +71,6 @@ enum ReportStyle {
     footer{color:var(--muted);font-size:12px;padding:0 0 30px}
     @media screen and (max-width:700px){svg.chart.wide{display:none}svg.chart.compact{display:block}}
     @media (max-width:640px){body{font-size:14px}section.card{padding:14px}.kpi .value{font-size:19px}}
-    @media print{body{background:#fff;font-size:12px}nav.toc{display:none}header.top{background:#fff;color:#000;border-bottom:2px solid #000}header.top .sub{color:#333}header.top code{background:none;color:#000}section.card{box-shadow:none;break-inside:avoid;page-break-inside:avoid;border-color:#ccc}figure{break-inside:avoid}.wrap{max-width:none}}
+    @media print{@page{margin:12mm}body{background:#fff;font-size:11px;-webkit-print-color-adjust:exact;print-color-adjust:exact}nav.toc{display:none}header.top{background:#fff;color:#000;border-bottom:2px solid #000;padding:0 0 8px}header.top .sub{color:#333}header.top code{background:none;color:#000}main{padding-top:10px}section.card{box-shadow:none;border:0;border-top:1px solid #ccc;border-radius:0;padding:10px 0;margin:0 0 8px}h2,h3,p.lede,figcaption,ul.legend{break-after:avoid;page-break-after:avoid}figure,tr,.kpi,ul.findings li{break-inside:avoid;page-break-inside:avoid}.wrap{max-width:none;padding:0}.table-wrap{overflow:visible}table{font-size:10px}th,td{padding:3px 5px}td.route{min-width:110px;font-size:10px}.kpi .value{font-size:17px}}
     """
 }

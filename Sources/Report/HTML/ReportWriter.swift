@@ -24,7 +24,8 @@ public struct ReportWriter: Sendable {
     }
 
     /// Creates `shadowcast-report/` inside `parent` (and `parent` itself if needed), then writes
-    /// both files atomically, replacing an older report there.
+    /// both files atomically, replacing an older report there. The command line and target
+    /// URLs are redacted again on the way out (``SecretRedactor``).
     @discardableResult
     public func write(_ summary: RunSummary, into parent: URL) throws -> Written {
         let folder = parent.appendingPathComponent(Self.folderName, isDirectory: true)
@@ -35,9 +36,13 @@ public struct ReportWriter: Sendable {
         }
         let html = folder.appendingPathComponent("index.html")
         let json = folder.appendingPathComponent("summary.json")
-        let data = try SummaryCodec.encode(summary)
+        // Defence in depth: whatever a stage put in, no credential leaves in the files.
+        var safe = summary
+        safe.meta.command = SecretRedactor.redact(command: summary.meta.command)
+        safe.meta.targets = summary.meta.targets.map { var t = $0; t.url = SecretRedactor.redact(url: t.url); return t }
+        let data = try SummaryCodec.encode(safe)
         try write(data, to: json)
-        try write(Data(renderer.render(summary).utf8), to: html)
+        try write(Data(renderer.render(safe).utf8), to: html)
         return Written(folder: folder, html: html, summary: json)
     }
 

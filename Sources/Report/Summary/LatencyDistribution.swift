@@ -11,6 +11,13 @@ public struct LatencyDistribution: Codable, Sendable, Equatable {
         self.secondary = secondary
     }
 
+    /// Percentiles to read from a histogram for a smooth HDR-style curve: dense up to 90%, then
+    /// halving the tail each step (like HdrHistogram's percentile output), up to 99.999% and max.
+    public static let recommendedPercentiles: [Double] = [
+        0, 10, 20, 30, 40, 50, 55, 60, 65, 70, 75, 80, 85, 90, 92.5, 95, 96.25, 97.5, 98.125, 98.75,
+        99, 99.25, 99.5, 99.75, 99.875, 99.9, 99.95, 99.975, 99.99, 99.995, 99.999, 100,
+    ]
+
     /// True when neither curve has a point.
     public var isEmpty: Bool { primary.isEmpty && secondary.isEmpty }
 }

@@ -12,9 +12,36 @@ public enum SecretRedactor {
     static let secretHeaders: Set<String> = ["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"]
     static let secretQueryHints = ["token", "key", "secret", "password", "passwd", "pwd", "auth", "session", "signature", "sig", "credential", "jwt"]
 
-    /// Redacts every argument of a command line.
+    /// Redacts every argument of a command line, including the value after a secret-looking
+    /// flag (`--token X`, `--password X`, `--api-key X`) and `--flag=value` forms of those.
     public static func redact(command: [String]) -> [String] {
-        command.map(redact(argument:))
+        var out: [String] = []
+        var hideNext = false
+        for argument in command {
+            if hideNext {
+                out.append(mask)
+                hideNext = false
+                continue
+            }
+            if argument.hasPrefix("-"), isSecretFlag(argument) {
+                if let eq = argument.firstIndex(of: "=") {
+                    out.append(String(argument[...eq]) + mask)
+                } else {
+                    out.append(argument)
+                    hideNext = true
+                }
+                continue
+            }
+            out.append(redact(argument: argument))
+        }
+        return out
+    }
+
+    /// A flag whose value is a credential: `--token`, `--password`, `--api-key`, `--secret`…
+    static func isSecretFlag(_ flag: String) -> Bool {
+        let name = flag.drop(while: { $0 == "-" }).prefix(while: { $0 != "=" }).lowercased()
+        return ["token", "password", "passwd", "secret", "api-key", "apikey", "api_key", "credential", "cookie", "auth-header"]
+            .contains(where: { name.contains($0) })
     }
 
     /// Redacts one argument: a `Header: value` pair, a URL, or a `--flag=value` containing either.
