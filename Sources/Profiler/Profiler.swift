@@ -1,2 +1,0 @@
-// The Profiler stage. See README "Architecture".
-enum ProfilerModule {}

@@ -1,4 +1,0 @@
-import Testing
-@testable import Profiler
-
-// Suites for Profiler arrive with its issue.
