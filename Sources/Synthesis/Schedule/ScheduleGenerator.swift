@@ -42,7 +42,9 @@ public final class ScheduleGenerator {
     private var finished = false
 
     /// Compiles the profile for the options; throws ``SynthesisError`` on unusable input.
-    public init(profile: RequestProfile, options: SynthesisOptions) throws {
+    public init(profile: RequestProfile, options given: SynthesisOptions) throws {
+        var options = given
+        options.scenario = try given.scenario?.resolved(against: profile)
         guard options.chunkRequests > 0 else { throw SynthesisError.invalidOption(field: "chunk-requests", detail: "must be positive") }
         guard options.payloadScale >= 0, options.payloadScale.isFinite else { throw SynthesisError.invalidOption(field: "payload-scale", detail: "must be >= 0") }
         let plan = try RatePlan(profile: profile, options: options)
