@@ -85,10 +85,20 @@ var targets: [Target] = [
         ]),
     .target(name: "Report"),
     .target(
+        name: "Telemetry",
+        dependencies: [
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
+    .target(
         name: "Shadowcast",
         dependencies: [
             "Traffic", "Profiler", "Forecast", "Synthesis", "Emission", "Monitor", "Autoscale",
-            "Lab", "Shadow", "Report",
+            "Lab", "Shadow", "Report", "Telemetry",
         ]),
     .executableTarget(
         name: "shadowcast",
@@ -108,7 +118,10 @@ var targets: [Target] = [
     .testTarget(name: "AutoscaleTests", dependencies: ["Autoscale"]),
     .testTarget(name: "LabTests", dependencies: ["Lab"]),
     .testTarget(name: "ShadowTests", dependencies: ["Shadow", "Traffic"]),
-    .testTarget(name: "ReportTests", dependencies: ["Report"]),
+    .testTarget(name: "ReportTests", dependencies: ["Report"], exclude: ["Fixtures"]),
+    .testTarget(
+        name: "TelemetryTests",
+        dependencies: ["Telemetry", .product(name: "Metrics", package: "swift-metrics")]),
     .testTarget(name: "ShadowcastCLITests", dependencies: ["shadowcast"]),
 ]
 

@@ -8,4 +8,5 @@
 @_exported import Report
 @_exported import Shadow
 @_exported import Synthesis
+@_exported import Telemetry
 @_exported import Traffic

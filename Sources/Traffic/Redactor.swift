@@ -112,4 +112,22 @@ public struct Redactor: Sendable, Hashable {
             return "c" + String(repeating: "0", count: 16 - hex.count) + hex
         }
     }
+
+    /// A keyed 64-bit pseudonym of a client address for in-memory grouping (sessions, distinct
+    /// counts) without keeping the address; `nil` when addresses are dropped.
+    public func clientKey(_ client: UnsafeRawBufferPointer) -> UInt64? {
+        switch clientPolicy {
+        case .drop:
+            return nil
+        case let .hash(salt):
+            var hasher = SipHash24(k0: salt.0, k1: salt.1)
+            return hasher.hash(client)
+        }
+    }
+
+    /// `hash` or `drop`, for provenance (never the salt).
+    public var clientPolicyName: String {
+        if case .drop = clientPolicy { return "drop" }
+        return "hash"
+    }
 }

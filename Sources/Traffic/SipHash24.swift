@@ -28,14 +28,18 @@ struct SipHash24 {
 
     /// The 64-bit SipHash-2-4 of `bytes`. Consumes the state.
     mutating func hash(_ bytes: [UInt8]) -> UInt64 {
-        let fullBlocks = bytes.count / 8
+        bytes.withUnsafeBytes { hash($0) }
+    }
+
+    /// The 64-bit SipHash-2-4 of raw bytes. Consumes the state.
+    mutating func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        let count = bytes.count
+        let fullBlocks = count / 8
         for block in 0..<fullBlocks {
-            var m: UInt64 = 0
-            for i in 0..<8 { m |= UInt64(bytes[block * 8 + i]) << (8 * UInt64(i)) }
-            compress(m)
+            compress(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: block * 8, as: UInt64.self)))
         }
-        var last = UInt64(truncatingIfNeeded: bytes.count) << 56
-        for i in 0..<(bytes.count % 8) { last |= UInt64(bytes[fullBlocks * 8 + i]) << (8 * UInt64(i)) }
+        var last = UInt64(truncatingIfNeeded: count) << 56
+        for i in 0..<(count % 8) { last |= UInt64(bytes[fullBlocks * 8 + i]) << (8 * UInt64(i)) }
         compress(last)
         v2 ^= 0xff
         round(); round(); round(); round()

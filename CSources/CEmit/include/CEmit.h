@@ -1,15 +1,230 @@
 #ifndef CEMIT_H
 #define CEMIT_H
-/* CEmit: the emission engine's public face. Filled in by the load-engine work. */
+/*
+ * CEmit: the emission engine (C11). Sends pre-serialized HTTP/1.1 requests over keep-alive
+ * connections, closed model (max rate, optional pipelining) or open model (constant rate or
+ * an explicit stream of timestamped requests), and records latency per route.
+ *
+ * Conventions: every function that can fail returns 0 (or a count) on success and a negative
+ * errno-style code on failure. All state lives in the opaque context structs; there is no
+ * global mutable state. liburing.h is not exposed here.
+ */
+#include <stddef.h>
 #include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /** One pre-serialized request; mirrors Traffic.RequestBatch.Entry (24 bytes). */
 typedef struct cemit_request {
-    uint32_t offset;
-    uint32_t length;
-    uint32_t route;
-    uint32_t flags;
-    int64_t send_at_ns;
+    uint32_t offset;   /* byte offset in the arena */
+    uint32_t length;   /* request length in bytes */
+    uint32_t route;    /* route id (results are recorded per route) */
+    uint32_t flags;    /* CEMIT_FLAG_* (0: a clean request) */
+    int64_t send_at_ns; /* intended send time from the start of the run (open schedule) */
 } cemit_request;
 
+/*
+ * Request flags (socket-level fault injection). Bits 0..7 select behaviour; bits 16..31 carry
+ * a parameter (CEMIT_FLAG_PARAM).
+ *  - DRIP:    send the request bytes slowly, spread over PARAM milliseconds (one small write per tick).
+ *  - RESET:   after the request is sent, reset the connection (RST via SO_LINGER 0); no response expected.
+ *  - ABANDON: send the request, then close the connection without reading the response.
+ * A request with RESET or ABANDON is counted as `faulted`, not as an error or a completion.
+ */
+#define CEMIT_FLAG_DRIP    (1u << 0)
+#define CEMIT_FLAG_RESET   (1u << 1)
+#define CEMIT_FLAG_ABANDON (1u << 2)
+#define CEMIT_FLAG_PARAM_SHIFT 16
+#define CEMIT_FLAG_PARAM(flags) ((uint32_t)(flags) >> CEMIT_FLAG_PARAM_SHIFT)
+
+/* ---------------------------------------------------------------------------------------- */
+/* Incremental HTTP/1.1 response parser (unit-testable on its own)                           */
+/* ---------------------------------------------------------------------------------------- */
+
+enum {
+    CEMIT_HTTP_MORE = 0,   /* the response is not complete yet: feed more bytes */
+    CEMIT_HTTP_DONE = 1,   /* one response is complete; *consumed bytes belong to it */
+};
+/* Parse errors (negative). */
+#define CEMIT_EPARSE_STATUS   (-1001) /* bad status line */
+#define CEMIT_EPARSE_HEADER   (-1002) /* bad header line */
+#define CEMIT_EPARSE_TOOBIG   (-1003) /* headers exceed max_header_bytes */
+#define CEMIT_EPARSE_LENGTH   (-1004) /* bad Content-Length */
+#define CEMIT_EPARSE_CHUNK    (-1005) /* bad chunked framing */
+
+typedef struct cemit_http_parser {
+    uint32_t state;
+    uint32_t max_header_bytes;
+    uint32_t header_bytes;
+    int status;            /* status code once the status line is read */
+    uint32_t flags;        /* internal: chunked, close, content-length seen, ... */
+    uint64_t content_length;
+    uint64_t remaining;    /* body or chunk bytes left */
+    uint64_t body_bytes;   /* body bytes seen so far */
+    uint32_t match;        /* internal: header name matcher */
+    uint32_t aux;          /* internal */
+    uint8_t no_body;       /* 1: response to HEAD (set by caller before feeding) */
+    uint8_t closes;        /* 1: the connection must be closed after this response */
+    uint8_t reserved[6];
+} cemit_http_parser;
+
+/** Prepares the parser for a new response. max_header_bytes 0 means 8192. */
+void cemit_http_parser_init(cemit_http_parser *p, uint32_t max_header_bytes);
+/**
+ * Feeds bytes. Returns CEMIT_HTTP_MORE when all `len` bytes were consumed and the response is
+ * incomplete, CEMIT_HTTP_DONE when a response completed after `*consumed` bytes (the rest
+ * belongs to the next response: call init again and feed it), or a negative CEMIT_EPARSE_*
+ * with *consumed set to the offset of the offending byte.
+ * Never reads outside data[0..len).
+ */
+int cemit_http_parse(cemit_http_parser *p, const uint8_t *data, size_t len, size_t *consumed);
+/** Signals end of stream: returns CEMIT_HTTP_DONE if the response was delimited by close. */
+int cemit_http_parse_eof(cemit_http_parser *p);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Engine                                                                                     */
+/* ---------------------------------------------------------------------------------------- */
+
+enum { CEMIT_BACKEND_AUTO = 0, CEMIT_BACKEND_URING = 1, CEMIT_BACKEND_EPOLL = 2 };
+enum { CEMIT_MODE_CLOSED = 0, CEMIT_MODE_RATE = 1, CEMIT_MODE_SCHEDULE = 2 };
+
+/** Error kinds, indexes into cemit_stats.errors. */
+enum {
+    CEMIT_ERR_REFUSED = 0,      /* connection refused */
+    CEMIT_ERR_RESET = 1,        /* connection reset / broken pipe */
+    CEMIT_ERR_TIMEOUT = 2,      /* connect or request timeout (also: never sent in time) */
+    CEMIT_ERR_CLOSED_EARLY = 3, /* peer closed with a response outstanding */
+    CEMIT_ERR_PARSE = 4,        /* malformed response */
+    CEMIT_ERR_OTHER = 5,        /* any other socket error */
+    CEMIT_ERR_KINDS = 6
+};
+
+/** Histogram kinds. */
+enum {
+    CEMIT_HIST_LATENCY = 0,     /* response time from the intended send time (no coordinated omission) */
+    CEMIT_HIST_SERVICE = 1,     /* response time from the actual send */
+    CEMIT_HIST_LATENESS = 2,    /* actual send minus intended send (total only) */
+    CEMIT_HIST_KINDS = 3
+};
+
+typedef struct cemit_config {
+    uint8_t address[16];        /* IPv4 (first 4 bytes) or IPv6, network order */
+    int family;                 /* 4 or 6 */
+    uint16_t port;
+    int mode;                   /* CEMIT_MODE_* */
+    int backend;                /* CEMIT_BACKEND_* */
+    uint32_t threads;           /* worker threads (>= 1) */
+    uint32_t connections;       /* closed: exact count; open: initial count */
+    uint32_t max_connections;   /* open: growth limit (>= connections) */
+    uint32_t pipeline;          /* closed: requests in flight per connection (>= 1) */
+    double rate;                /* CEMIT_MODE_RATE: requests per second */
+    int64_t duration_ns;        /* send window; 0: until the requests/stream are exhausted */
+    uint64_t request_limit;     /* 0: unlimited */
+    int64_t connect_timeout_ns;
+    int64_t request_timeout_ns;
+    int64_t late_threshold_ns;  /* a send later than this after its intended time counts as late */
+    int64_t drain_ns;           /* after the send window, wait this long for outstanding responses */
+    uint32_t route_count;       /* routes recorded separately (route ids >= count go to the last one) */
+    uint32_t max_header_bytes;  /* response header limit (0: 8192) */
+    uint32_t queue_capacity;    /* schedule chunks buffered ahead (0: 8) */
+    /* CLOSED and RATE: requests cycled in order (copied at create). */
+    const uint8_t *arena;
+    size_t arena_length;
+    const cemit_request *requests;
+    uint32_t request_count;
+} cemit_config;
+
+/** Fills a configuration with defaults (one thread, 64 connections, 2 s timeouts, ...). */
+void cemit_config_defaults(cemit_config *cfg);
+
+/** Live counters, summed over workers; readable while the engine runs. */
+typedef struct cemit_stats {
+    uint64_t sent;
+    uint64_t completed;
+    uint64_t late;
+    uint64_t faulted;
+    uint64_t errors[CEMIT_ERR_KINDS];
+    uint64_t status_classes[6];   /* [1..5]: 1xx..5xx; [0]: other */
+    uint64_t bytes_sent;
+    uint64_t bytes_received;
+    uint64_t latency_sum_ns;      /* sum of latencies (from intended) of completed requests */
+    uint64_t connects;            /* successful connections */
+    int64_t elapsed_ns;           /* since start */
+    int64_t send_window_ns;       /* actual send window once ended, else elapsed */
+} cemit_stats;
+
+/** A chunk of a schedule stream. The engine reads arena/requests until it calls release(release_ctx). */
+typedef struct cemit_chunk {
+    const uint8_t *arena;
+    size_t arena_length;
+    const cemit_request *requests;
+    uint32_t count;
+    void (*release)(void *release_ctx);
+    void *release_ctx;
+} cemit_chunk;
+
+typedef struct cemit_bucket {
+    uint64_t value_ns;
+    uint64_t count;
+} cemit_bucket;
+
+typedef struct cemit_engine cemit_engine;
+
+/** Validates the configuration and sets up the backend (io_uring or epoll); no thread yet. */
+int cemit_engine_create(const cemit_config *cfg, cemit_engine **out);
+/** The backend in use: CEMIT_BACKEND_URING or CEMIT_BACKEND_EPOLL. */
+int cemit_engine_backend(const cemit_engine *e);
+/** Starts the worker threads; the run's clock starts now. */
+int cemit_engine_start(cemit_engine *e);
+/** Offers a schedule chunk; -EAGAIN when the queue is full (try again later), -EPIPE after end. */
+int cemit_engine_push(cemit_engine *e, const cemit_chunk *chunk);
+/** Marks the end of the schedule stream. */
+void cemit_engine_end_stream(cemit_engine *e);
+/** Asks the workers to stop sending now (outstanding responses still drain). */
+void cemit_engine_stop(cemit_engine *e);
+/** Waits up to timeout_ns (0: just checks) for the run to end; 0 when done, -ETIMEDOUT. */
+int cemit_engine_wait(cemit_engine *e, int64_t timeout_ns);
+/** Current counters. */
+void cemit_engine_stats(const cemit_engine *e, cemit_stats *out);
+/** Per-route counters after the run: completions, late sends and errors by kind. */
+int cemit_engine_route_stats(const cemit_engine *e, uint32_t route, uint64_t *completed, uint64_t *late, uint64_t errors[CEMIT_ERR_KINDS]);
+/**
+ * Non-empty histogram buckets after the run, merged over workers. route UINT32_MAX: all routes.
+ * Returns the number of buckets (may exceed cap: call again with a bigger buffer).
+ */
+long cemit_engine_histogram(const cemit_engine *e, int kind, uint32_t route, cemit_bucket *out, size_t cap);
+/** Frees everything (stops and joins the workers first if needed). */
+void cemit_engine_destroy(cemit_engine *e);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Sink: a minimal fast HTTP/1.1 server answering every request with a fixed response        */
+/* ---------------------------------------------------------------------------------------- */
+
+typedef struct cemit_sink cemit_sink;
+
+typedef struct cemit_sink_config {
+    uint8_t address[16];
+    int family;        /* 4 or 6 */
+    uint16_t port;     /* 0: ephemeral */
+    uint32_t threads;  /* >= 1 */
+    int backend;       /* CEMIT_BACKEND_* */
+    uint32_t body_length; /* response body length (bytes of 'x'); 0 -> "ok" */
+} cemit_sink_config;
+
+void cemit_sink_config_defaults(cemit_sink_config *cfg);
+/** Binds, listens and starts serving on its own threads. */
+int cemit_sink_start(const cemit_sink_config *cfg, cemit_sink **out);
+/** The bound port. */
+uint16_t cemit_sink_port(const cemit_sink *s);
+int cemit_sink_backend(const cemit_sink *s);
+/** Requests answered and connections accepted so far. */
+void cemit_sink_counts(const cemit_sink *s, uint64_t *requests, uint64_t *connections);
+/** Stops serving, joins the threads, frees everything. */
+void cemit_sink_stop(cemit_sink *s);
+
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -1,2 +1,0 @@
-// The Emission stage. See README "Architecture".
-enum EmissionModule {}

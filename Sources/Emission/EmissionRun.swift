@@ -1,0 +1,94 @@
+import CEmit
+import Histogram
+import Synchronization
+import Traffic
+
+/// A run in progress: live snapshots while it goes, the result when it ends.
+public final class EmissionRun: Sendable {
+    /// One snapshot per `snapshotInterval`; finishes when the run ends.
+    public let snapshots: AsyncStream<EmissionSnapshot>
+    /// The backend in use (`.uring` or `.epoll`).
+    public let backend: EmissionConfiguration.Backend
+    private let engine: EngineHandle
+    private let outcome: Task<EmissionResult, Never>
+
+    init(engine: EngineHandle, configuration: EmissionConfiguration, producer: (@Sendable (EngineHandle) async -> String?)?) throws(EmissionError) {
+        self.engine = engine
+        self.backend = engine.backend
+        let (stream, continuation) = AsyncStream<EmissionSnapshot>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+        self.snapshots = stream
+        let interval = configuration.snapshotInterval
+        if producer == nil { try engine.start() }
+        self.outcome = Task {
+            let done = Atomic<Bool>(false)
+            let collected = Mutex<[EmissionSnapshot]>([])
+            async let scheduleError: String? = producer?(engine)
+            let ticker = Task {
+                var previous = engine.stats()
+                var previousTime = ContinuousClock.now
+                while !done.load(ordering: .acquiring) {
+                    try? await Task.sleep(for: interval)
+                    if done.load(ordering: .acquiring) { break }
+                    let now = ContinuousClock.now
+                    let current = engine.stats()
+                    let snapshot = EmissionSnapshot(current: current, previous: previous, seconds: (now - previousTime).seconds)
+                    collected.withLock { $0.append(snapshot) }
+                    continuation.yield(snapshot)
+                    previous = current
+                    previousTime = now
+                }
+            }
+            await engine.waitUntilDone()
+            done.store(true, ordering: .releasing)
+            ticker.cancel()
+            _ = await ticker.value
+            continuation.finish()
+            let error = await scheduleError
+            return EmissionRun.collect(engine, snapshots: collected.withLock { $0 }, scheduleError: error)
+        }
+    }
+
+    /// Waits for the end of the run and returns what it measured.
+    public func result() async -> EmissionResult { await outcome.value }
+
+    /// Stops sending now; outstanding responses still drain. `result()` then returns soon.
+    public func stop() { engine.stop() }
+
+    static func collect(_ engine: EngineHandle, snapshots: [EmissionSnapshot], scheduleError: String?) -> EmissionResult {
+        let stats = engine.stats()
+        var routes: [EmissionResult.Route] = []
+        for (index, name) in engine.routeNames.enumerated() {
+            let (completed, late, errors) = engine.routeStats(UInt32(index))
+            routes.append(EmissionResult.Route(
+                name: name, requests: completed, late: late, errors: errors,
+                latency: engine.histogram(kind: Int32(CEMIT_HIST_LATENCY), route: UInt32(index)),
+                serviceTime: engine.histogram(kind: Int32(CEMIT_HIST_SERVICE), route: UInt32(index))))
+        }
+        return EmissionResult(
+            backend: engine.backend,
+            sent: stats.sent, requests: stats.completed, faulted: stats.faulted, late: stats.late,
+            errors: stats.errorCounts, statusClasses: stats.statusClassCounts,
+            durationSeconds: Double(stats.send_window_ns) / 1e9,
+            bytesSent: stats.bytes_sent, bytesReceived: stats.bytes_received, connections: stats.connects,
+            latency: engine.histogram(kind: Int32(CEMIT_HIST_LATENCY), route: UInt32.max),
+            serviceTime: engine.histogram(kind: Int32(CEMIT_HIST_SERVICE), route: UInt32.max),
+            sendLateness: engine.histogram(kind: Int32(CEMIT_HIST_LATENESS), route: UInt32.max),
+            routes: routes, perSecond: snapshots, scheduleError: scheduleError)
+    }
+}
+
+extension EmissionSnapshot {
+    init(current: cemit_stats, previous: cemit_stats, seconds: Double) {
+        let completed = current.completed &- previous.completed
+        let latencySum = current.latency_sum_ns &- previous.latency_sum_ns
+        self.init(
+            elapsedSeconds: Double(current.elapsed_ns) / 1e9,
+            sent: current.sent, completed: current.completed, late: current.late,
+            errors: current.errorCounts,
+            intervalCompleted: completed,
+            intervalSent: current.sent &- previous.sent,
+            intervalErrors: current.errorCounts.total &- previous.errorCounts.total,
+            intervalSeconds: seconds,
+            intervalMeanLatencyMicros: completed > 0 ? Double(latencySum) / Double(completed) / 1000 : 0)
+    }
+}

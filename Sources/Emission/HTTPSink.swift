@@ -1,0 +1,68 @@
+import CEmit
+
+/// The built-in HTTP/1.1 sink: answers every request with a fixed `200 OK` (pipelining-safe),
+/// on its own threads (io_uring, epoll fallback). For benchmarks and tests of the emitter.
+///
+/// `@unchecked Sendable`: the pointer is immutable; `cemit_sink_counts` reads atomics and is safe
+/// from any thread; `cemit_sink_stop` runs exactly once (guarded by a Mutex) or in `deinit`.
+public final class HTTPSink: @unchecked Sendable {
+    private let pointer: OpaquePointer
+    private let stopped = Mutex(false)
+    /// The bound port (the ephemeral one when started with port 0).
+    public let port: UInt16
+    /// The backend serving (`.uring` or `.epoll`).
+    public let backend: EmissionConfiguration.Backend
+
+    /// Starts serving on `host` (an IP literal, loopback by default) and `port` (0: ephemeral).
+    public init(host: String = "127.0.0.1", port: UInt16 = 0, threads: Int = 1,
+                backend: EmissionConfiguration.Backend = .auto, bodyLength: Int = 0) throws(EmissionError) {
+        guard (1...64).contains(threads) else { throw .invalidConfiguration("sink threads must be 1...64, got \(threads)") }
+        guard (0...1_000_000).contains(bodyLength) else { throw .invalidConfiguration("sink body length must be 0...1000000") }
+        let address = try EmissionTarget(host: host, port: port).resolve()
+        var cfg = cemit_sink_config()
+        cemit_sink_config_defaults(&cfg)
+        withUnsafeMutableBytes(of: &cfg.address) { raw in for i in 0..<16 { raw[i] = address.bytes[i] } }
+        cfg.family = address.family
+        cfg.port = port
+        cfg.threads = UInt32(threads)
+        cfg.body_length = UInt32(bodyLength)
+        switch backend {
+        case .auto: cfg.backend = Int32(CEMIT_BACKEND_AUTO)
+        case .uring: cfg.backend = Int32(CEMIT_BACKEND_URING)
+        case .epoll: cfg.backend = Int32(CEMIT_BACKEND_EPOLL)
+        }
+        var sink: OpaquePointer?
+        let rc = cemit_sink_start(&cfg, &sink)
+        guard rc == 0, let sink else { throw .engine(operation: "sink start", code: rc) }
+        self.pointer = sink
+        self.port = cemit_sink_port(sink)
+        self.backend = cemit_sink_backend(sink) == Int32(CEMIT_BACKEND_URING) ? .uring : .epoll
+    }
+
+    /// Requests answered so far.
+    public var requestsAnswered: UInt64 {
+        var requests: UInt64 = 0
+        cemit_sink_counts(pointer, &requests, nil)
+        return requests
+    }
+
+    /// Connections accepted so far.
+    public var connectionsAccepted: UInt64 {
+        var connections: UInt64 = 0
+        cemit_sink_counts(pointer, nil, &connections)
+        return connections
+    }
+
+    /// Stops serving and frees the server (idempotent).
+    public func stop() {
+        let first = stopped.withLock { done -> Bool in
+            defer { done = true }
+            return !done
+        }
+        if first { cemit_sink_stop(pointer) }
+    }
+
+    deinit { stop() }
+}
+
+import Synchronization

@@ -1,0 +1,324 @@
+import Foundation
+import Traffic
+
+/// Builds a ``RequestProfile`` incrementally, in bounded memory: parsed log lines
+/// (``observe(_:)``, the fast path over byte spans) or records arriving live (``add(_:)``).
+///
+/// Redaction happens here before anything is kept: client addresses become keyed 64-bit
+/// pseudonyms used only in memory (never written), credential query values are never read,
+/// secret-looking parameter values are never stored. Call ``finish()`` for the profile.
+public struct ProfileBuilder {
+    /// Settings.
+    public let configuration: ProfilerConfiguration
+    let templater: RouteTemplater
+
+    var methods = ByteInterner(capacity: 64, maxLength: 32)
+    var methodCounts: [Int] = []
+    var paths: ByteInterner
+    var pathShapes: [Int32] = []
+    var shapes: ByteInterner
+    var shapeStats: [ShapeStats] = []
+    var shapeHasParameters: [Bool] = []
+    var agents: ByteInterner
+    var agentCounts: [Int] = []
+    var overflowAgentFamilies: [String: Int] = [:]
+    var clients: Set<UInt64> = []
+    var clientsCapped = false
+    var countries = ByteInterner(capacity: 1024, maxLength: 8)
+    var countryCounts: [Int] = []
+    var countrySource = "none"
+    var unknownCountry = 0
+    var queryKeys = ByteInterner(capacity: 4096, maxLength: 128)
+    var queryKeyIsCredential: [Bool] = []
+    var statusClassCounts = [Int](repeating: 0, count: 6)  // unknown,1xx..5xx
+    var hourCounts = [Int](repeating: 0, count: 24)
+    var dayCounts = [Int](repeating: 0, count: 7)
+    var dayHourCounts = [Int](repeating: 0, count: 168)
+    var total: [Int] = []
+    var originStep: Int32 = 0
+    var outOfRangeTimes = 0
+    var seriesCells = 0
+    var seriesApproximate = false
+    var reorder: ReorderBuffer<Event>
+    var sessions: SessionTracker
+    var sessionKeyKind = "client+agent"
+    var minTime = Double.infinity
+    var maxTime = -Double.infinity
+    var requests = 0
+    var withheldValues = 0
+    var sources: [Provenance.Source] = []
+    private var shapeScratch: [UInt8] = []
+    private var parameterScratch: [RouteTemplater.Parameter] = []
+    private var rangeScratch: [(Int, Int)] = []
+    private var recordScratch: [UInt8] = []
+    var released: [(time: Double, element: Event)] = []
+
+    struct Event {
+        var key: UInt64
+        var shape: Int32
+    }
+
+    /// Creates an empty builder.
+    public init(configuration: ProfilerConfiguration = ProfilerConfiguration()) {
+        self.configuration = configuration
+        templater = RouteTemplater(rules: configuration.templateRules)
+        paths = ByteInterner(capacity: configuration.maxPaths, maxLength: 2048)
+        shapes = ByteInterner(capacity: configuration.maxShapes, maxLength: 2048)
+        agents = ByteInterner(capacity: configuration.maxAgents, maxLength: 512)
+        reorder = ReorderBuffer(window: configuration.reorderWindowSeconds, capacity: configuration.reorderCapacity)
+        sessions = SessionTracker(gap: configuration.inactivityGapSeconds, maxActive: configuration.maxActiveSessions, maxTransitions: configuration.maxTransitions)
+        // Shape 0 gathers requests once the shape table is full.
+        _ = shapes.intern(RouteProfile.otherRouteName)
+        shapeStats.append(ShapeStats(parameters: [], valueCapacity: 2))
+        shapeHasParameters.append(false)
+    }
+
+    /// Requests observed so far.
+    public var observedRequests: Int { requests }
+
+    /// Notes a finished input in provenance (called by ``LogIngest`` per source).
+    public mutating func recordSource(_ summary: LogReadSummary, format: String) {
+        sources.append(Provenance.Source(
+            name: summary.source, format: format, gzip: summary.gzip, bytes: summary.bytes, lines: summary.lines,
+            parsed: summary.parsed, skipped: summary.skipped,
+            skipReasons: summary.reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                .map { WeightedValue(value: $0.key, weight: Double($0.value) / Double(max(summary.skipped, 1)), count: $0.value) },
+            firstSkipped: summary.firstSkipped.map { .init(line: $0.line, byteOffset: $0.byteOffset, reason: $0.reason) }))
+    }
+
+    /// Adds one record (the live path: the shadow proxy feeds records one by one).
+    public mutating func add(_ record: RequestRecord) {
+        recordScratch.removeAll(keepingCapacity: true)
+        var offsets: [(Int, Int)] = []
+        for text in [record.method, record.path, record.query ?? "", record.client ?? "", record.userAgent ?? "",
+                     record.referrer ?? "", record.country ?? "", record.session ?? ""] {
+            let start = recordScratch.count
+            recordScratch.append(contentsOf: text.utf8)
+            offsets.append((start, recordScratch.count))
+        }
+        recordScratch.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress
+            func span(_ i: Int) -> ByteSpan { ByteSpan(start: base.map { $0 + offsets[i].0 }, count: offsets[i].1 - offsets[i].0) }
+            var fields = LogFields()
+            fields.time = record.time
+            fields.method = span(0)
+            fields.path = span(1)
+            fields.query = span(2)
+            fields.client = span(3)
+            fields.userAgent = record.userAgent == nil ? .empty : span(4)
+            fields.referrer = span(5)
+            fields.country = span(6)
+            fields.session = span(7)
+            fields.status = record.status ?? -1
+            fields.responseBytes = record.responseBytes ?? -1
+            fields.requestBytes = record.requestBytes ?? -1
+            fields.latency = record.latency ?? -1
+            observe(fields)
+        }
+        if let index = sources.firstIndex(where: { $0.name == "live" }) {
+            sources[index].lines += 1
+            sources[index].parsed += 1
+        } else {
+            sources.append(Provenance.Source(name: "live", format: "records", gzip: false, bytes: 0, lines: 1, parsed: 1, skipped: 0, skipReasons: [], firstSkipped: []))
+        }
+    }
+
+    /// Observes one parsed line (the fast path; spans are read, never kept).
+    public mutating func observe(_ fields: LogFields) {
+        let time = fields.time
+        guard time.isFinite else { return }
+        requests += 1
+        if time < minTime { minTime = time }
+        if time > maxTime { maxTime = time }
+
+        // Method
+        let method = methods.intern(fields.method) ?? 0
+        if Int(method) >= methodCounts.count { methodCounts.append(contentsOf: repeatElement(0, count: Int(method) + 1 - methodCounts.count)) }
+        methodCounts[Int(method)] += 1
+
+        // Path → shape
+        let shape = shapeOf(fields.path)
+        let s = Int(shape)
+        shapeStats[s].count += 1
+        if Int(method) >= shapeStats[s].methodCounts.count {
+            shapeStats[s].methodCounts.append(contentsOf: repeatElement(0, count: Int(method) + 1 - shapeStats[s].methodCounts.count))
+        }
+        shapeStats[s].methodCounts[Int(method)] += 1
+        shapeStats[s].statusCounts[fields.status, default: 0] += 1
+        statusClassCounts[fields.status >= 100 && fields.status <= 599 ? fields.status / 100 : 0] += 1
+        if fields.responseBytes >= 0 { shapeStats[s].responseBytes.record(Double(fields.responseBytes)) }
+        if fields.requestBytes >= 0 { shapeStats[s].requestBytes.record(Double(fields.requestBytes)) }
+        if fields.latency >= 0 { shapeStats[s].latency.record(fields.latency) }
+        if !fields.contentType.isEmpty, shapeStats[s].contentTypes.count < 16 || shapeStats[s].contentTypes[fields.contentType.string] != nil {
+            shapeStats[s].contentTypes[fields.contentType.string, default: 0] += 1
+        }
+        if shapeHasParameters[s] { recordParameters(fields.path, shape: s) }
+        if !fields.query.isEmpty { recordQuery(fields.query, shape: s) }
+
+        // Agent
+        var agentSpan = fields.userAgent
+        if agentSpan.isEmpty { agentSpan = ByteSpan(start: ("-" as StaticString).utf8Start, count: 1) }
+        let agentHash: UInt64
+        if let agent = agents.intern(agentSpan) {
+            if Int(agent) == agentCounts.count { agentCounts.append(0) }
+            agentCounts[Int(agent)] += 1
+            agentHash = UInt64(agent) &* 0x9E37_79B9_7F4A_7C15
+        } else {
+            overflowAgentFamilies[UserAgentClassifier.family(of: agentSpan.string), default: 0] += 1
+            agentHash = ByteInterner.hash(agentSpan.start, agentSpan.count)
+        }
+
+        // Client (pseudonymous key, in memory only)
+        var clientKey: UInt64?
+        if !fields.client.isEmpty {
+            clientKey = configuration.redactor.clientKey(UnsafeRawBufferPointer(fields.client.buffer))
+            if let clientKey {
+                if clients.count < configuration.maxClients { clients.insert(clientKey) } else if !clients.contains(clientKey) { clientsCapped = true }
+            }
+        }
+
+        // Geo
+        if !fields.country.isEmpty && !fields.country.isDash {
+            countrySource = "field"
+            countObserved(country: fields.country)
+        } else if let table = configuration.geoTable, let country = table.country(of: fields.client) {
+            if countrySource == "none" { countrySource = "prefix-table" }
+            var text = country
+            text.withUTF8 { countObserved(country: ByteSpan(start: $0.baseAddress, count: $0.count)) }
+        } else {
+            unknownCountry += 1
+        }
+
+        // Time of day / week (UTC); 1970-01-01 was a Thursday (ISO index 3).
+        let seconds = Int(time.rounded(.down))
+        let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let hour = (seconds - day * 86_400) / 3600
+        let weekday = ((day % 7) + 7 + 3) % 7
+        hourCounts[hour] += 1
+        dayCounts[weekday] += 1
+        dayHourCounts[weekday * 24 + hour] += 1
+
+        // Session key: a logged session id, else client + agent.
+        var key: UInt64
+        if !fields.session.isEmpty {
+            sessionKeyKind = "session-id"
+            key = configuration.redactor.clientKey(UnsafeRawBufferPointer(fields.session.buffer)) ?? ByteInterner.hash(fields.session.start, fields.session.count)
+        } else {
+            key = (clientKey ?? 0) ^ agentHash
+        }
+        key = key == 0 ? 1 : key
+        reorder.push(time: time, Event(key: key, shape: shape), into: &released)
+        if !released.isEmpty {
+            for item in released { deliver(time: item.time, event: item.element) }
+            released.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private mutating func countObserved(country: ByteSpan) {
+        guard let id = countries.intern(country) else { unknownCountry += 1; return }
+        if Int(id) == countryCounts.count { countryCounts.append(0) }
+        countryCounts[Int(id)] += 1
+    }
+
+    /// The shape id of a path (cached per distinct path).
+    private mutating func shapeOf(_ path: ByteSpan) -> Int32 {
+        if let known = paths.lookup(path) { return pathShapes[Int(known)] }
+        templater.shape(of: path, into: &shapeScratch, parameters: &parameterScratch, ranges: &rangeScratch)
+        let shape: Int32 = shapeScratch.withUnsafeBufferPointer { buffer in
+            shapes.intern(ByteSpan(start: buffer.baseAddress, count: buffer.count)) ?? 0
+        }
+        if Int(shape) == shapeStats.count {
+            shapeStats.append(ShapeStats(parameters: parameterScratch, valueCapacity: configuration.topValues * 2))
+            shapeHasParameters.append(!parameterScratch.isEmpty)
+        }
+        if shapeStats[Int(shape)].examples.count < 3, !SegmentKind.looksSecret(path.start, path.count),
+           !parameterScratch.contains(where: { parameter in SegmentKind.looksSecret(path.start.map { $0 + parameter.valueStart }, parameter.valueEnd - parameter.valueStart) }) {
+            let example = path.string
+            if !shapeStats[Int(shape)].examples.contains(example) { shapeStats[Int(shape)].examples.append(example) }
+        }
+        if paths.intern(path) != nil { pathShapes.append(shape) }
+        return shape
+    }
+
+    private mutating func recordParameters(_ path: ByteSpan, shape: Int) {
+        templater.shape(of: path, into: &shapeScratch, parameters: &parameterScratch, ranges: &rangeScratch)
+        guard let base = path.start else { return }
+        let count = min(parameterScratch.count, shapeStats[shape].parameters.count)
+        for i in 0..<count {
+            let parameter = parameterScratch[i]
+            shapeStats[shape].parameters[i].values.record(ByteSpan(start: base + parameter.valueStart, count: parameter.valueEnd - parameter.valueStart))
+        }
+    }
+
+    private mutating func recordQuery(_ query: ByteSpan, shape: Int) {
+        guard let base = query.start else { return }
+        var start = 0
+        while start <= query.count {
+            let end = ByteScanPublic.find(UInt8(ascii: "&"), base, from: start, end: query.count)
+            if end > start {
+                let equals = ByteScanPublic.find(UInt8(ascii: "="), base, from: start, end: end)
+                let keySpan = ByteSpan(start: base + start, count: equals - start)
+                if let key = queryKeys.intern(keySpan) {
+                    if Int(key) == queryKeyIsCredential.count { queryKeyIsCredential.append(Redactor.isCredentialKey(keySpan.string)) }
+                    shapeStats[shape].queryKeyCounts[key, default: 0] += 1
+                    if !queryKeyIsCredential[Int(key)] && equals < end {
+                        let value = ByteSpan(start: base + equals + 1, count: end - equals - 1)
+                        if shapeStats[shape].queryValues[key] == nil { shapeStats[shape].queryValues[key] = ValueSketch(capacity: configuration.topValues * 2) }
+                        shapeStats[shape].queryValues[key]!.record(value)
+                    }
+                }
+            }
+            start = end + 1
+        }
+    }
+
+    /// An event leaves the reorder buffer (in time order, or late at the window's edge).
+    mutating func deliver(time: Double, event: Event) {
+        let stepIndex = (time / configuration.stepSeconds).rounded(.down)
+        guard stepIndex.magnitude < 2e9 else { outOfRangeTimes += 1; return }
+        let step = Int32(stepIndex)
+        if total.isEmpty {
+            originStep = step
+            total = [0]
+        }
+        if step < originStep {
+            let extra = Int(originStep - step)
+            guard total.count + extra <= configuration.maxSteps else { outOfRangeTimes += 1; return }
+            total.insert(contentsOf: repeatElement(0, count: extra), at: 0)
+            originStep = step
+        }
+        let index = Int(step - originStep)
+        if index >= total.count {
+            guard index < configuration.maxSteps else { outOfRangeTimes += 1; return }
+            total.append(contentsOf: repeatElement(0, count: index + 1 - total.count))
+        }
+        total[index] += 1
+        let s = Int(event.shape)
+        if !shapeStats[s].seriesDropped, shapeStats[s].series.add(step: step) {
+            seriesCells += 1
+            if seriesCells > configuration.seriesCellBudget { trimSeries() }
+        }
+        sessions.observe(key: event.key, time: time, shape: event.shape, step: step)
+    }
+
+    /// Over budget: keep per-step cells only for the busiest shapes.
+    private mutating func trimSeries() {
+        let keep = Set(shapeStats.indices.sorted { shapeStats[$0].count > shapeStats[$1].count }.prefix(configuration.topRoutes * 4))
+        for index in shapeStats.indices where !keep.contains(index) && !shapeStats[index].seriesDropped {
+            seriesCells -= shapeStats[index].series.cells
+            shapeStats[index].series.clear()
+            shapeStats[index].seriesDropped = true
+            seriesApproximate = true
+        }
+    }
+}
+
+/// Public re-export of the byte scanning helper for the profiler.
+enum ByteScanPublic {
+    @inline(__always)
+    static func find(_ byte: UInt8, _ base: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
+        guard from < end else { return end }
+        guard let hit = memchr(base + from, Int32(byte), end - from) else { return end }
+        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    }
+}

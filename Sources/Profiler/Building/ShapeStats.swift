@@ -1,0 +1,29 @@
+import Traffic
+
+/// Everything observed for one route shape (a path after value segments became parameters).
+struct ShapeStats {
+    struct Parameter {
+        var segment: Int
+        var name: String
+        var kind: SegmentKind
+        var values: ValueSketch
+    }
+
+    var count = 0
+    var methodCounts: [Int] = []
+    var statusCounts: [Int: Int] = [:]
+    var requestBytes = LogHistogram()
+    var responseBytes = LogHistogram()
+    var latency = LogHistogram(scale: 1e6)
+    var queryKeyCounts: [Int32: Int] = [:]
+    var queryValues: [Int32: ValueSketch] = [:]
+    var parameters: [Parameter] = []
+    var contentTypes: [String: Int] = [:]
+    var examples: [String] = []
+    var series = SparseSeries()
+    var seriesDropped = false
+
+    init(parameters: [RouteTemplater.Parameter], valueCapacity: Int) {
+        self.parameters = parameters.map { Parameter(segment: $0.segment, name: $0.name, kind: $0.kind, values: ValueSketch(capacity: valueCapacity)) }
+    }
+}

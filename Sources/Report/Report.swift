@@ -1,2 +1,0 @@
-// The Report stage. See README "Architecture".
-enum ReportModule {}

@@ -1,4 +1,0 @@
-import Testing
-@testable import Emission
-
-// Suites for Emission arrive with its issue.

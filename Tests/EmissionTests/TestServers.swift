@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Synchronization
+
+/// A tiny blocking loopback server with scripted misbehaviour, for error-path tests.
+final class ScriptedServer: Sendable {
+    enum Behaviour: Sendable {
+        /// Accepts and reads, never answers.
+        case neverAnswer
+        /// Reads a request, writes the start of a response, closes.
+        case closeMidResponse
+        /// Reads a request, answers garbage.
+        case garbage
+    }
+
+    let port: UInt16
+    private let listener: Int32
+    private let stopping = StopFlag()
+
+    init(_ behaviour: Behaviour) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 128) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        port = UInt16(bigEndian: address.sin_port)
+        listener = fd
+        let stopping = self.stopping
+        let worker = Thread {
+            var pollSet = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while !stopping.isSet {
+                for i in pollSet.indices { pollSet[i].revents = 0 }
+                guard poll(&pollSet, nfds_t(pollSet.count), 20) > 0 else { continue }
+                if pollSet[0].revents != 0 {
+                    let client = accept(fd, nil, nil)
+                    if client >= 0 { pollSet.append(pollfd(fd: client, events: Int16(POLLIN), revents: 0)) }
+                }
+                for i in pollSet.indices.dropFirst() where pollSet[i].revents != 0 && pollSet[i].fd >= 0 {
+                    let client = pollSet[i].fd
+                    let n = read(client, &buffer, buffer.count)
+                    if n <= 0 { close(client); pollSet[i].fd = -1; continue }
+                    switch behaviour {
+                    case .neverAnswer: break
+                    case .closeMidResponse:
+                        let partial = Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part".utf8)
+                        _ = partial.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                        close(client); pollSet[i].fd = -1
+                    case .garbage:
+                        let junk = Array("NOT HTTP AT ALL\r\n\r\n".utf8)
+                        _ = junk.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                    }
+                }
+            }
+            for pfd in pollSet.dropFirst() where pfd.fd >= 0 { close(pfd.fd) }
+        }
+        worker.start()
+    }
+
+    func stop() {
+        stopping.set()
+        usleep(50_000)
+        close(listener)
+    }
+}
+
+final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
+}
+
+/// A loopback port with nothing listening (bound, not listening, so nobody else takes it).
+final class ClosedPort: Sendable {
+    let port: UInt16
+    private let fd: Int32
+
+    init() {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.fd = fd
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        self.port = UInt16(bigEndian: address.sin_port)
+    }
+
+    func release() { close(fd) }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import Report
-
-// Suites for Report arrive with its issue.
