@@ -24,7 +24,7 @@ struct ScenarioTests {
     func rateMultiplier() throws {
         let g = try Self.generator([ScenarioEvent(start: 2, duration: 4, ramp: 2, rate: .multiplier(3))])
         let rates = g.plan.segments.map { ($0.start, $0.end, $0.rate) }
-        #expect(rates.count == 4)
+        #expect(rates.count == 5)
         #expect(rates[0] == (0, 2, 1000))
         #expect(rates[1] == (2, 3, 1500))  // ramp midpoint f = 0.25 → 1 + 2·0.25
         #expect(rates[2] == (3, 4, 2500))  // f = 0.75
