@@ -12,11 +12,12 @@ extension RequestProfile {
     ///
     /// Per-route shares for each forecast step come from the history's route mix at the same
     /// hour of day (the route series are too sparse, on most logs, to forecast one by one).
-    /// - Returns: the forecaster's full result (model, reason, backtest of every candidate).
+    /// - Returns: the forecaster's result and the model selection behind it (backtest of every
+    ///   candidate, the reason for the choice, the training log).
     @discardableResult
     public mutating func attachForecast(
         horizonSeconds: Double, configuration: ForecastConfiguration = ForecastConfiguration()
-    ) throws -> ForecastResult {
+    ) throws -> ProfileForecastOutcome {
         let step = history.stepSeconds
         guard step > 0, !history.total.isEmpty else {
             throw ForecastError.noSeries
@@ -27,7 +28,7 @@ extension RequestProfile {
         let total = TimeSeries(
             name: "total", start: history.startEpochSeconds, step: step, values: history.total.map(Double.init))
         var forecaster = try Forecaster(series: [total], configuration: settings)
-        _ = try forecaster.fit()
+        let selection = try forecaster.fit().first
         let result = try forecaster.forecast(horizon: horizon)
         let firstStep = history.startEpochSeconds + Double(history.total.count) * step
         forecast = ForecastSection(
@@ -35,8 +36,18 @@ extension RequestProfile {
             quantiles: result.quantiles, values: result.values,
             routeShares: history.routeSharesByHourOfDay(from: firstStep, steps: horizon),
             backtest: result.backtestSummary)
-        return result
+        return ProfileForecastOutcome(result: result, selection: selection, log: forecaster.log)
     }
+}
+
+/// What ``RequestProfile/attachForecast(horizonSeconds:configuration:)`` did.
+public struct ProfileForecastOutcome: Sendable {
+    /// The forecast in the series' units, with the backtest of every candidate.
+    public var result: ForecastResult
+    /// The model selection on the total series (`nil` only if the forecaster selected nothing).
+    public var selection: ModelSelection?
+    /// The forecaster's training and selection log.
+    public var log: [String]
 }
 
 extension ForecastResult {

@@ -23,7 +23,7 @@ struct ProfileForecastingTests {
         #expect(profile.forecast == nil)
         var configuration = ForecastConfiguration()
         configuration.useLSTM = false  // the LSTM has its own tests; this checks the glue
-        let result = try profile.attachForecast(horizonSeconds: 24 * 3_600, configuration: configuration)
+        let result = try profile.attachForecast(horizonSeconds: 24 * 3_600, configuration: configuration).result
         let forecast = try #require(profile.forecast)
         #expect(forecast.values.count == 24)
         #expect(forecast.values.allSatisfy { $0.count == forecast.quantiles.count })

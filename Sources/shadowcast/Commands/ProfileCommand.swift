@@ -118,7 +118,9 @@ struct ProfileCommand: AsyncParsableCommand {
             throw ProfileCommandError("no request could be parsed from \(logs.joined(separator: ", ")) as \(logFormat.name); nothing written")
         }
         if let forecast {
-            try attachForecast(to: &profile, horizon: forecast.seconds)
+            FileHandle.standardError.write(Data("forecasting \(forecast) ahead from \(profile.history.total.count) steps of \(Int(profile.history.stepSeconds)) s...\n".utf8))
+            let outcome = try profile.attachForecast(horizonSeconds: forecast.seconds)
+            if !quiet, let selection = outcome.selection { ForecastConsole.printSelection(selection, log: outcome.log) }
         }
         let data = try profile.encoded()
         do {
