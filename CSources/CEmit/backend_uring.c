@@ -20,6 +20,9 @@ enum { OP_CONNECT = 1, OP_SEND = 2, OP_RECV = 3, OP_IGNORE = 4 };
 #define BUF_COUNT 1024u
 #define BUF_SIZE 4096u
 #define BGID 0
+#ifndef CEMIT_URING_SETUP
+#define CEMIT_URING_SETUP (IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
+#endif
 
 typedef struct uring_state {
     struct io_uring ring;
@@ -50,8 +53,7 @@ static int ur_init(cemit_worker *w, uint32_t max_conns) {
     if (!s) return -ENOMEM;
     struct io_uring_params p;
     memset(&p, 0, sizeof p);
-    p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_R_DISABLED |
-              IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL;
+    p.flags = CEMIT_URING_SETUP | IORING_SETUP_R_DISABLED | IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL;
     p.cq_entries = 16384;
     int rc = io_uring_queue_init_params(2048, &s->ring, &p);
     if (rc == -EINVAL) {

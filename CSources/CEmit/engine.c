@@ -13,6 +13,9 @@ _Static_assert(sizeof(cemit_request) == 24, "cemit_request mirrors Traffic.Reque
 #define NONE UINT32_MAX
 #define TIMER_TICK_NS 1000000LL
 #define DRIP_TICK_NS 1000000LL
+#ifndef SPIN_NS
+#define SPIN_NS 50000LL /* busy-poll budget before blocking while responses are outstanding */
+#endif
 
 static inline void add(_Atomic uint64_t *a, uint64_t v) { atomic_fetch_add_explicit(a, v, memory_order_relaxed); }
 
@@ -492,6 +495,16 @@ static void *worker_main(void *arg) {
         if (next_timer < wake) wake = next_timer;
         int64_t timeout = wake - cemit_now_ns();
         if (timeout < 0) timeout = 0;
+        if (timeout > 0 && w->inflight_total && SPIN_NS > 0) {
+            /* Responses are due soon: poll without sleeping for a short while first. On a busy
+             * machine a thread that sleeps loses its CPU for milliseconds. */
+            int64_t spin_until = cemit_now_ns() + (timeout < SPIN_NS ? timeout : SPIN_NS);
+            int got = 0;
+            while (!got && cemit_now_ns() < spin_until) got = w->ops->poll(w, 0);
+            if (got) continue;
+            timeout = wake - cemit_now_ns();
+            if (timeout < 0) timeout = 0;
+        }
         w->ops->poll(w, timeout);
     }
     for (uint32_t i = 0; i < w->conn_count; i++) {

@@ -1,6 +1,8 @@
 /* Incremental HTTP/1.1 response parser: one byte at a time through a state machine, bulk skips
  * for bodies. Never reads outside the buffer it is given; keeps no pointers between calls. */
 #include "CEmit.h"
+#include <string.h>
+#include <strings.h>
 
 enum {
     S_PROTO = 0, S_VERSION, S_CODE, S_REASON, S_STATUS_LF,
@@ -18,11 +20,19 @@ static const char *const header_names[3] = {"content-length", "transfer-encoding
 static const uint32_t header_lengths[3] = {14, 17, 10};
 
 static inline uint8_t lower(uint8_t c) { return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c; }
-static inline int is_token(uint8_t c) {
-    return c > 32 && c < 127 && c != ':' && c != '(' && c != ')' && c != ',' && c != '"' && c != '/' &&
-           c != '[' && c != ']' && c != '{' && c != '}' && c != '=' && c != ';' && c != '<' && c != '>' &&
-           c != '?' && c != '@' && c != '\\';
-}
+/* RFC 9110 tchar. */
+static const uint8_t token_table[256] = {
+    ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['*'] = 1, ['+'] = 1, ['-'] = 1, ['.'] = 1,
+    ['^'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1, ['~'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+    ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+    ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
+    ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+static inline int is_token(uint8_t c) { return token_table[c]; }
 
 void cemit_http_parser_init(cemit_http_parser *p, uint32_t max_header_bytes) {
     uint8_t no_body = 0;
@@ -59,6 +69,59 @@ static int end_of_headers(cemit_http_parser *p) {
     return CEMIT_HTTP_MORE;
 }
 
+
+/* Whole-line fast paths. They only commit when the complete line is in the buffer and well
+ * formed; anything unusual falls back to the byte-by-byte machine, which reports exact offsets. */
+static int line_fast(cemit_http_parser *p, const uint8_t *data, size_t i, size_t len, size_t *next) {
+    const uint8_t *start = data + i;
+    const uint8_t *nl = memchr(start, '\n', len - i);
+    if (!nl) return 0;
+    size_t total = (size_t)(nl - start) + 1;
+    if (p->header_bytes + total > p->max_header_bytes) return 0;
+    size_t n = total - 1;
+    if (n && start[n - 1] == '\r') n--;
+    if (memchr(start, '\r', n)) return 0;
+    if (p->state == S_PROTO) {
+        if (n < 12 || memcmp(start, "HTTP/1.", 7) != 0 || start[7] < '0' || start[7] > '9' || start[8] != ' ') return 0;
+        if (start[9] < '0' || start[9] > '9' || start[10] < '0' || start[10] > '9' || start[11] < '0' || start[11] > '9') return 0;
+        if (n > 12 && start[12] != ' ') return 0;
+        for (size_t k = 12; k < n; k++) if (start[k] < 32 && start[k] != '\t') return 0;
+        if (start[7] == '0') p->flags |= F_HTTP10;
+        p->status = (start[9] - '0') * 100 + (start[10] - '0') * 10 + (start[11] - '0');
+    } else { /* S_HDR_START: a header line (not the empty one) */
+        if (n == 0) return 0;
+        const uint8_t *colon = memchr(start, ':', n);
+        if (!colon || colon == start) return 0;
+        size_t name_len = (size_t)(colon - start);
+        for (size_t k = 0; k < name_len; k++) if (!token_table[start[k]]) return 0;
+        for (size_t k = name_len + 1; k < n; k++) if (start[k] < 32 && start[k] != '\t') return 0;
+        if ((name_len == 17 && strncasecmp((const char *)start, "transfer-encoding", 17) == 0) ||
+            (name_len == 10 && strncasecmp((const char *)start, "connection", 10) == 0))
+            return 0;
+        if (name_len == 14 && strncasecmp((const char *)start, "content-length", 14) == 0) {
+            if (p->flags & F_HAS_CL) return 0;
+            size_t k = name_len + 1;
+            while (k < n && (start[k] == ' ' || start[k] == '\t')) k++;
+            uint64_t v = 0;
+            size_t digits = 0;
+            while (k < n && start[k] >= '0' && start[k] <= '9') {
+                if (v > (UINT64_MAX - 9) / 10) return 0;
+                v = v * 10 + (uint64_t)(start[k] - '0');
+                k++; digits++;
+            }
+            while (k < n && (start[k] == ' ' || start[k] == '\t')) k++;
+            if (!digits || k != n) return 0;
+            p->flags |= F_HAS_CL | F_CL_DIGIT;
+            p->content_length = v;
+        }
+    }
+    p->header_bytes += (uint32_t)total;
+    p->state = S_HDR_START;
+    p->aux = 0;
+    *next = i + total;
+    return 1;
+}
+
 /* Called at the end of a header value. */
 static int finish_header(cemit_http_parser *p) {
     uint32_t which = p->match >> 24;
@@ -75,8 +138,37 @@ int cemit_http_parse(cemit_http_parser *p, const uint8_t *data, size_t len, size
     size_t i = 0;
     int rc;
     while (i < len) {
-        uint8_t c = data[i];
         uint32_t st = p->state;
+        if ((st == S_HDR_START || (st == S_PROTO && p->aux == 0)) && data[i] != '\r' && data[i] != '\n') {
+            size_t next;
+            if (line_fast(p, data, i, len, &next)) { i = next; continue; }
+        }
+        if (st == S_REASON || (st == S_HDR_VALUE && (p->match >> 24) == 0)) {
+            /* Fast path: nothing to interpret up to the end of the line. */
+            const uint8_t *nl = memchr(data + i, '\n', len - i);
+            size_t stop = nl ? (size_t)(nl - data) : len;
+            size_t span = stop - i;
+            if (p->header_bytes + span > p->max_header_bytes) {
+                i += p->max_header_bytes - p->header_bytes;
+                FAIL(CEMIT_EPARSE_TOOBIG);
+            }
+            const uint8_t *cr = span ? memchr(data + i, '\r', span) : NULL;
+            size_t cr_at = cr ? (size_t)(cr - data) : len;
+            if (cr && cr_at + 1 < stop) { i = cr_at + 1; FAIL(st == S_REASON ? CEMIT_EPARSE_STATUS : CEMIT_EPARSE_HEADER); }
+            p->header_bytes += (uint32_t)span;
+            if (!nl) {
+                if (cr) p->state = (st == S_REASON) ? S_STATUS_LF : S_HDR_LF;
+                *consumed = len;
+                return CEMIT_HTTP_MORE;
+            }
+            i = stop; /* at the '\n' */
+            if (++p->header_bytes > p->max_header_bytes) FAIL(CEMIT_EPARSE_TOOBIG);
+            if (st == S_HDR_VALUE) finish_header(p);
+            p->state = S_HDR_START;
+            i++;
+            continue;
+        }
+        uint8_t c = data[i];
         if (st < S_BODY_LENGTH) {
             if (++p->header_bytes > p->max_header_bytes) FAIL(CEMIT_EPARSE_TOOBIG);
         }

@@ -181,6 +181,23 @@ struct EmitterTests {
         #expect(result.connections >= 3)
     }
 
+    @Test("the sink answers pipelined requests exactly on each of its backends, with several client threads", arguments: backends)
+    func sinkBackends(sinkBackend: EmissionConfiguration.Backend) async throws {
+        let sink = try HTTPSink(threads: 2, backend: sinkBackend)
+        defer { sink.stop() }
+        #expect(sink.backend == sinkBackend)
+        var configuration = EmissionConfiguration(target: .loopback(port: sink.port), model: .closed(pipeline: 8))
+        configuration.connections = 6
+        configuration.threads = 2
+        configuration.requestLimit = 2001
+        let result = try await Emitter.run(configuration, requests: getBatch(routes: ["GET /a", "GET /b", "GET /c"]))
+        #expect(result.requests == 2001)
+        #expect(result.errors.total == 0)
+        #expect(result.routes.map(\.requests).reduce(0, +) == 2001)
+        #expect(sink.requestsAnswered == 2001)
+        #expect(sink.connectionsAccepted == 6)
+    }
+
     @Test("IPv6 loopback works end to end")
     func ipv6() async throws {
         guard let sink = try? HTTPSink(host: "::1") else { return } // no IPv6 loopback on this host

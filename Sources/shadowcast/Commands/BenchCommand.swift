@@ -95,9 +95,10 @@ struct BenchCommand: AsyncParsableCommand {
             search.record(rate: rate, achieved: result.achievedRate, p50Milliseconds: report.latency_ms.p50,
                           p99Milliseconds: report.latency_ms.p99, errors: result.errors.total, errorRate: result.errorRate)
             if let step = search.steps.last, !quiet {
-                print(String(format: "%10.0f  %10.0f  %8@  %8@  %8llu  %@", step.rate, step.achieved,
-                             LoadTextReport.format(milliseconds: step.p50_ms), LoadTextReport.format(milliseconds: step.p99_ms),
-                             step.errors, step.passed ? "ok" : "over SLO"))
+                let p50 = LoadTextReport.pad(LoadTextReport.format(milliseconds: step.p50_ms), 8)
+                let p99 = LoadTextReport.pad(LoadTextReport.format(milliseconds: step.p99_ms), 8)
+                print(String(format: "%10.0f  %10.0f  ", step.rate, step.achieved) + p50 + "  " + p99
+                      + LoadTextReport.pad(String(step.errors), 10) + "  " + (step.passed ? "ok" : "over SLO"))
             }
         }
         if !quiet {

@@ -66,7 +66,7 @@ enum LoadTextReport {
         "    \(pad(name, 10))" + [s.mean, s.p50, s.p90, s.p99, s.p999, s.max].map { pad(format(milliseconds: $0), 9) }.joined() + "\n"
     }
 
-    private static func pad(_ text: String, _ width: Int) -> String {
+    static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
     }
 }
