@@ -378,14 +378,19 @@ static void advance_request(cemit_worker *w) {
     }
 }
 
-/* Sends every request that is due; returns the time the next one is due (INT64_MAX: unknown). */
+/*
+ * Sends every request that is due by now and intended before the end of the send window;
+ * returns the time the next one is due (INT64_MAX: unknown).
+ */
 static int64_t dispatch_open(cemit_worker *w, int64_t now) {
     cemit_engine *e = w->engine;
     int64_t rel = now - e->start_ns;
+    int64_t window_rel = w->end_send == INT64_MAX ? INT64_MAX : w->end_send - e->start_ns;
     for (;;) {
         if (!w->budget) return INT64_MAX;
         const cemit_request *r; const uint8_t *arena; int64_t intended;
         if (!next_request(w, &r, &arena, &intended)) return w->stream_done ? INT64_MAX : e->start_ns + rel + 200000;
+        if (intended >= window_rel) return INT64_MAX;
         if (intended > rel) return e->start_ns + intended;
         if (rel - intended > e->cfg.request_timeout_ns) { /* could not be sent in time */
             count_error(w, CEMIT_ERR_TIMEOUT, r->route);
@@ -450,6 +455,27 @@ static void check_timers(cemit_worker *w, int64_t now) {
 
 /* ---------------------------------------------------------------- worker */
 
+/* Open model: whether a request intended before the end of the send window is still unsent. */
+static bool backlog_due(cemit_worker *w) {
+    const cemit_request *r; const uint8_t *arena; int64_t intended;
+    if (!w->budget || !next_request(w, &r, &arena, &intended)) return false;
+    return intended < w->end_send - w->engine->start_ns;
+}
+
+/* Open model: requests intended before the window's end that could not be sent during the
+ * drain are counted (late, and as timeouts: never sent in time), never silently dropped. */
+static void count_unsent_backlog(cemit_worker *w) {
+    const cemit_request *r; const uint8_t *arena; int64_t intended;
+    int64_t window_rel = w->end_send - w->engine->start_ns;
+    while (w->budget && next_request(w, &r, &arena, &intended) && intended < window_rel) {
+        count_error(w, CEMIT_ERR_TIMEOUT, r->route);
+        add(&w->stats.late, 1);
+        w->route_late[route_of(w, r->route)]++;
+        advance_request(w);
+        w->budget--;
+    }
+}
+
 static void end_sending(cemit_worker *w, int64_t now) {
     if (w->sending_over) return;
     w->sending_over = true;
@@ -472,8 +498,21 @@ static void *worker_main(void *arg) {
         if (!w->sending_over) {
             bool exhausted = !w->budget ||
                 (e->cfg.mode == CEMIT_MODE_SCHEDULE && w->stream_done && !w->has_chunk);
-            if (now >= w->end_send || atomic_load_explicit(&e->stop, memory_order_relaxed) || exhausted)
+            if (atomic_load_explicit(&e->stop, memory_order_relaxed) || exhausted) {
                 end_sending(w, now);
+            } else if (now >= w->end_send) {
+                /* Open model: what was due before the window closed still goes out (late, with its
+                 * latency measured from its intended time) for up to the drain time; closed model: stop. */
+                if (e->cfg.mode == CEMIT_MODE_CLOSED) {
+                    end_sending(w, now);
+                } else {
+                    if (!w->backlog_deadline) w->backlog_deadline = now + e->cfg.drain_ns;
+                    if (!backlog_due(w) || now >= w->backlog_deadline) {
+                        count_unsent_backlog(w);
+                        end_sending(w, now);
+                    }
+                }
+            }
         }
         int64_t wake = now + 5 * TIMER_TICK_NS;
         if (w->sending_over) {
@@ -483,7 +522,7 @@ static void *worker_main(void *arg) {
         } else if (e->cfg.mode != CEMIT_MODE_CLOSED) {
             int64_t due = dispatch_open(w, now);
             if (due < wake) wake = due;
-            if (w->end_send < wake) wake = w->end_send;
+            if (w->end_send < wake && now < w->end_send) wake = w->end_send;
         } else if (w->end_send < wake) {
             wake = w->end_send;
         }

@@ -118,6 +118,7 @@ struct cemit_worker {
     bool stream_done;
     bool sending_over;
     int64_t end_send;
+    int64_t backlog_deadline;   /* open model: when the requests due before end_send must be out (0: not yet past end_send) */
     /* per-worker results (single writer) */
     uint64_t *hist;             /* [kinds][routes+1][BUCKETS]; route index routes == total */
     uint64_t *route_completed;  /* [routes] */

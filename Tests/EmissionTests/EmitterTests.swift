@@ -82,10 +82,12 @@ struct EmitterTests {
         var snapshots = 0
         for await _ in run.snapshots { snapshots += 1 }
         let result = await run.result()
-        // Generous bounds: 2 shared cores. The schedule fixes how many are sent in 1 s.
-        #expect(result.sent >= 1700 && result.sent <= 2001)
-        #expect(result.requests + result.errors.total == result.sent)
-        #expect(abs(result.durationSeconds - 1) < 0.3)
+        // The schedule fixes 2,000 requests intended within the 1 s window. On 2 shared cores some
+        // may go out late (after the window, during the drain) or not at all; every one of them is
+        // accounted for: sent, or counted as a timeout (never sent in time).
+        #expect(result.sent <= 2000)
+        #expect(result.requests + result.errors.total == 2000)
+        #expect(result.durationSeconds >= 0.99 && result.durationSeconds < 2.5)
         #expect(result.sendLateness.totalCount == result.sent)
         #expect(snapshots >= 2)
         #expect(result.perSecond.count == snapshots)
@@ -151,6 +153,28 @@ struct EmitterTests {
         #expect(ContinuousClock.now - started < .seconds(3))
         #expect(result.errors.timeout >= 2)
         #expect(result.requests == 0)
+    }
+
+    @Test("open model: requests due in the window that cannot go out are counted, not dropped", arguments: backends)
+    func unsentBacklogCounted(backend: EmissionConfiguration.Backend) async throws {
+        // One connection that never gets an answer: after the first request nothing can be sent.
+        let server = try ScriptedServer(.neverAnswer)
+        defer { server.stop() }
+        var configuration = EmissionConfiguration(target: .loopback(port: server.port), model: .constantRate(500))
+        configuration.backend = backend
+        configuration.connections = 1
+        configuration.maxConnections = 1
+        configuration.duration = .milliseconds(200)
+        configuration.requestTimeout = .seconds(5)
+        configuration.drain = .milliseconds(200)
+        let started = ContinuousClock.now
+        let result = try await Emitter.run(configuration, requests: getBatch())
+        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(result.sent == 1)
+        #expect(result.requests == 0)
+        // 100 requests were intended in the window: one sent (then never answered), 99 never sent.
+        #expect(result.errors.timeout == 100)
+        #expect(result.late >= 99)
     }
 
     @Test("a server that closes mid-response is counted as closed early", arguments: backends)
