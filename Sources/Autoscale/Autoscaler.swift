@@ -15,10 +15,10 @@ public struct AutoscalerInput: Sendable {
     /// Observed metrics (for the reactive policy).
     public var metrics: [MetricObservation]
     /// Forecast (for the predictive policy).
-    public var forecast: [ForecastPoint]
+    public var forecast: [RateForecastPoint]
 
     /// Creates an input.
-    public init(now: Double, currentReplicas: Int, metrics: [MetricObservation] = [], forecast: [ForecastPoint] = []) {
+    public init(now: Double, currentReplicas: Int, metrics: [MetricObservation] = [], forecast: [RateForecastPoint] = []) {
         self.now = now
         self.currentReplicas = currentReplicas
         self.metrics = metrics

@@ -1,5 +1,5 @@
 /// One step of a rate forecast, as the predictive policy needs it.
-public struct ForecastPoint: Sendable, Hashable {
+public struct RateForecastPoint: Sendable, Hashable {
     /// Start of the step (seconds, the caller's clock).
     public var time: Double
     /// The forecast's upper quantile of the request rate (req/s) for that step.
@@ -55,7 +55,7 @@ public struct PredictivePolicy: Sendable {
     }
 
     /// Decides the replica count at `now` from the forecast.
-    public mutating func decide(now: Double, currentReplicas current: Int, forecast: [ForecastPoint]) -> ScaleDecision {
+    public mutating func decide(now: Double, currentReplicas current: Int, forecast: [RateForecastPoint]) -> ScaleDecision {
         let config = configuration
         // A step that started before `now` still covers `now`: include the latest one at or before it.
         let covering = forecast.last { $0.time <= now }

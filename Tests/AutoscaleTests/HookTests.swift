@@ -110,7 +110,7 @@ import Lab
         let scaler = Autoscaler(
             policy: .predictive(.init(capacityPerInstance: 100, headroom: 1, leadTime: 30, maxReplicas: 10)),
             actuator: ScaleActuator(hooks: [hook]))
-        let forecast = [ForecastPoint(time: 0, upperRate: 150), ForecastPoint(time: 60, upperRate: 420)]
+        let forecast = [RateForecastPoint(time: 0, upperRate: 150), RateForecastPoint(time: 60, upperRate: 420)]
         #expect(await scaler.tick(AutoscalerInput(now: 0, currentReplicas: 1, forecast: forecast)).desiredReplicas == 2)
         #expect(await scaler.tick(AutoscalerInput(now: 10, currentReplicas: 2, forecast: forecast)).desiredReplicas == 2)
         #expect(await scaler.tick(AutoscalerInput(now: 30, currentReplicas: 2, forecast: forecast)).desiredReplicas == 5)

@@ -5,7 +5,7 @@ import Lab
 @Suite struct PredictivePolicyTests {
     @Test func provisionsForThePeakWithinTheLeadTime() {
         var policy = PredictivePolicy(configuration: .init(capacityPerInstance: 100, headroom: 1.2, leadTime: 60, maxReplicas: 50))
-        let forecast = [ForecastPoint(time: 0, upperRate: 150), ForecastPoint(time: 60, upperRate: 900), ForecastPoint(time: 120, upperRate: 200)]
+        let forecast = [RateForecastPoint(time: 0, upperRate: 150), RateForecastPoint(time: 60, upperRate: 900), RateForecastPoint(time: 120, upperRate: 200)]
         let early = policy.decide(now: 0, currentReplicas: 1, forecast: forecast)
         #expect(early.desiredReplicas == 11)  // 900 × 1.2 / 100 = 10.8 → 11, provisioned 60 s ahead
         #expect(early.input("forecast_upper_rps") == 900 && early.reason.contains("900"))
@@ -15,7 +15,7 @@ import Lab
 
     @Test func scaleDownWaitsForTheDelay() {
         var policy = PredictivePolicy(configuration: .init(capacityPerInstance: 100, headroom: 1, leadTime: 10, scaleDownDelay: 100, maxReplicas: 50))
-        let forecast = [ForecastPoint(time: 0, upperRate: 800), ForecastPoint(time: 50, upperRate: 100)]
+        let forecast = [RateForecastPoint(time: 0, upperRate: 800), RateForecastPoint(time: 50, upperRate: 100)]
         #expect(policy.decide(now: 0, currentReplicas: 8, forecast: forecast).desiredReplicas == 8)
         #expect(policy.decide(now: 60, currentReplicas: 8, forecast: forecast).desiredReplicas == 8)
         #expect(policy.decide(now: 101, currentReplicas: 8, forecast: forecast).desiredReplicas == 1)
@@ -27,7 +27,7 @@ import Lab
         let spec = { var s = LabSpec.default; s.instances = 1; return s }()
         let spikeAt = 60.0
         let rate: (Double) -> Double = { $0 < spikeAt ? 150 : 1100 }
-        let forecast = stride(from: 0.0, to: 120, by: 10).map { ForecastPoint(time: $0, upperRate: rate($0) * 1.1) }
+        let forecast = stride(from: 0.0, to: 120, by: 10).map { RateForecastPoint(time: $0, upperRate: rate($0) * 1.1) }
         let simulator = LabSimulator(spec: spec, startupDelay: 20, seed: 11)
 
         var predictive = PredictivePolicy(configuration: .init(capacityPerInstance: spec.capacityPerInstance, headroom: 1.2, leadTime: 30, maxReplicas: 20))

@@ -21,6 +21,13 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var synthesis: SynthesisArguments
     @OptionGroup var emitter: EmitterOptions
+    @OptionGroup(title: "Autoscaling") var autoscaling: AutoscaleOptions
+
+    @Option(help: "Prometheus series the reactive policy reads as utilization (0…1) from the target's /metrics.")
+    var utilizationMetric = "lab_utilization"
+
+    @Option(help: "Prometheus series giving the target's current instance count.")
+    var instancesMetric = "lab_instances"
 
     @Option(help: "Write the HdrHistogram percentile distribution (.hgrm, milliseconds) of clean requests to this file.")
     var hgrm: String?
@@ -70,8 +77,15 @@ struct RunCommand: AsyncParsableCommand {
                 }
                 stderr.write(Data(reporter.finish().utf8))
             }
+            let scaling = try makeScaling(plan: schedule.plan, options: options)
+            let scalingTask = Task { [scaling] in
+                await scaling?.drive(for: options.durationSeconds) { line in stderr.write(Data((line + "\n").utf8)) } ?? []
+            }
             let result = await run.result()
             await progress.value
+            scalingTask.cancel()
+            let scaled = await scalingTask.value
+            if scaling != nil { stderr.write(Data("autoscale: \(scaled.count) change(s)\(scaled.last.map { ", last to \($0.desiredReplicas) replicas" } ?? "")\n".utf8)) }
             let stats = schedule.progress.stats
             let report = RunReport(result: result, configuration: configuration, stats: stats, options: options, plan: schedule.plan)
             if emitter.json != "-" { print(RunTextReport.render(result, report: report, stats: stats), terminator: "") }
@@ -80,5 +94,20 @@ struct RunCommand: AsyncParsableCommand {
         } catch let error as EmissionError {
             throw ValidationError(error.description)
         }
+    }
+
+    /// The autoscaling driver for `--autoscale`, or `nil` without it. The predictive policy
+    /// provisions for the run's planned rate at the 0.9 quantile (or the run's own when higher).
+    private func makeScaling(plan: RatePlan, options: SynthesisOptions) throws -> RunAutoscaling? {
+        guard let autoscaler = try autoscaling.makeAutoscaler() else { return nil }
+        var upper = options
+        if case let .quantile(level) = options.curve, level < 0.9 { upper.curve = .quantile(0.9) }
+        let upperPlan = try RatePlan(profile: try RequestProfile.load(from: URL(fileURLWithPath: profile)), options: upper)
+        guard let metricsURL = URL(string: "http://\(target.host.contains(":") ? "[\(target.host)]" : target.host):\(target.port)/metrics") else {
+            throw ValidationError("cannot make a metrics URL for \(target.text)")
+        }
+        return RunAutoscaling(
+            autoscaler: autoscaler, forecast: RunAutoscaling.forecastPoints(of: upperPlan), metricsURL: metricsURL,
+            utilization: MetricSelector(utilizationMetric), instances: MetricSelector(instancesMetric), options: autoscaling)
     }
 }

@@ -94,7 +94,7 @@ enum ProfileSummaryPrinter {
                 out += "  backtest: " + backtest.metrics.map { String(format: "%@ %.3f", $0.name, $0.value) }.joined(separator: ", ") + "\n"
             }
         } else {
-            out += "\nForecast: none (run 'shadowcast profile --forecast 1h' once forecasting is wired in)\n"
+            out += "\nForecast: none (run 'shadowcast profile --forecast 1h')\n"
         }
         return out
     }
