@@ -112,7 +112,7 @@ public struct Forecaster: Sendable {
             var metrics = forecasts.map { (name: $0.name, m: plan.score($0.f, actual: series[si].values, quantiles: qs)) }
             var weights: [String: Double] = [:]
             if cfg.allowEnsemble, metrics.count >= 3 {
-                let ranked = metrics.sorted { $0.m.mase < $1.m.mase }.prefix(3).filter { $0.name != "naive" || true }
+                let ranked = metrics.sorted { $0.m.mase < $1.m.mase }.prefix(3)
                 let inv = ranked.map { 1 / max($0.m.mase, 1e-6) }
                 let total = inv.reduce(0, +)
                 for (r, w) in zip(ranked, inv) { weights[r.name] = w / total }

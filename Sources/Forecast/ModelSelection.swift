@@ -27,7 +27,7 @@ enum Selector {
         var reason = "lowest backtest MASE \(fmt(best.m.mase)) over \(best.m.origins) origins x \(best.m.steps / max(1, best.m.origins)) steps (\(others))"
         if let snaive, best.name != "seasonal_naive" {
             let gain = 100 * (1 - best.m.mase / max(snaive.m.mase, 1e-12))
-            reason += "; \(fmt(gain))% better than seasonal naive"
+            reason += gain > 0.05 ? String(format: "; %.1f%% better than seasonal naive", gain) : "; ties seasonal naive"
         }
         return (best.name, reason)
     }

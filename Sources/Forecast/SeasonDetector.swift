@@ -20,7 +20,9 @@ public enum SeasonDetector {
         }
         if candidates.isEmpty {
             // no calendar season fits: try the best autocorrelation peak among short lags
-            let maxLag = min(n / 3, 500)
+            // (on the latest 20,000 values at most, so very long series stay quick)
+            let z = z.suffix(20_000)
+            let maxLag = min(z.count / 3, 500)
             var best = (lag: 1, acf: 0.0)
             if maxLag >= 2 {
                 for lag in 2...maxLag {
