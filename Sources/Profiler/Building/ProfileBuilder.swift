@@ -7,7 +7,7 @@ import Traffic
 /// Redaction happens here before anything is kept: client addresses become keyed 64-bit
 /// pseudonyms used only in memory (never written), credential query values are never read,
 /// secret-looking parameter values are never stored. Call ``finish()`` for the profile.
-public struct ProfileBuilder {
+public struct ProfileBuilder: Sendable {
     /// Settings.
     public let configuration: ProfilerConfiguration
     let templater: RouteTemplater
