@@ -144,7 +144,7 @@ public struct ProfileBuilder: Sendable {
             shapeStats[s].methodCounts.append(contentsOf: repeatElement(0, count: Int(method) + 1 - shapeStats[s].methodCounts.count))
         }
         shapeStats[s].methodCounts[Int(method)] += 1
-        shapeStats[s].statusCounts[fields.status, default: 0] += 1
+        shapeStats[s].countStatus(fields.status)
         statusClassCounts[fields.status >= 100 && fields.status <= 599 ? fields.status / 100 : 0] += 1
         if fields.responseBytes >= 0 { shapeStats[s].responseBytes.record(Double(fields.responseBytes)) }
         if fields.requestBytes >= 0 { shapeStats[s].requestBytes.record(Double(fields.requestBytes)) }
