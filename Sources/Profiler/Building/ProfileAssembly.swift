@@ -241,7 +241,8 @@ extension ProfileBuilder {
                 clients: configuration.redactor.clientPolicyName,
                 droppedHeaders: Redactor.secretHeaders.sorted(), redactedQueryKeys: credentialKeys.sorted(),
                 withheldSecretLikeValues: withheld),
-            generatedAt: Self.iso(generatedAt.timeIntervalSince1970), generator: configuration.generator)
+            generatedAt: Self.iso(generatedAt.timeIntervalSince1970), generator: configuration.generator,
+            outOfRangeRecords: outOfRangeTimes > 0 ? outOfRangeTimes : nil)
         let totals = Totals(
             requests: requests, distinctRoutes: accumulators.count + (shapeStats[0].count > 0 ? 1 : 0),
             distinctPaths: paths.count, distinctPathsCapped: paths.count >= configuration.maxPaths,
