@@ -37,7 +37,7 @@ public struct ProfilerConfiguration: Sendable {
     public var maxSteps = 4_000_000
     /// Longest history written to a profile: longer ones are written with a wider step (a whole
     /// multiple of ``stepSeconds``), so a year of 1-minute steps does not make a gigabyte profile.
-    public var maxHistorySteps = 50_000
+    public var maxHistorySteps = 20_000
     /// Active sessions tracked at once.
     public var maxActiveSessions = 1_000_000
     /// Distinct route-to-route transitions tracked.
