@@ -70,6 +70,21 @@ struct ProfileBuilderTests {
         #expect(p.history.approximate)
     }
 
+    @Test("a history longer than maxHistorySteps is written with a whole-multiple wider step, still aligned")
+    func historyWidening() {
+        var configuration = ProfilerConfiguration()
+        configuration.stepSeconds = 1
+        configuration.maxHistorySteps = 10
+        var builder = ProfileBuilder(configuration: configuration)
+        for i in 0..<100 { builder.add(Self.record(1_000 + Double(i), i % 2 == 0 ? "/a" : "/b")) }
+        let p = builder.profile()
+        #expect(p.stepSeconds == 10 && p.history.stepSeconds == 10)
+        #expect(p.history.total == Array(repeating: 10, count: 10))
+        #expect(p.history.startEpochSeconds == 1_000)
+        #expect(p.history.routes.map { $0.counts.reduce(0, +) } == [50, 50])
+        #expect(p.sessions.startsPerStep.count == 10)
+    }
+
     @Test("shape table overflow folds new routes into {other} instead of growing")
     func shapeCap() {
         var configuration = ProfilerConfiguration()

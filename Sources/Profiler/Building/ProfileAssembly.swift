@@ -70,7 +70,12 @@ extension ProfileBuilder {
     }
 
     mutating func assemble(generatedAt: Date) -> RequestProfile {
-        let step = configuration.stepSeconds
+        // Widen the step when the history would be too long to write.
+        let factor = max(1, (total.count + configuration.maxHistorySteps - 1) / configuration.maxHistorySteps)
+        let step = configuration.stepSeconds * Double(factor)
+        let wideOrigin = SparseSeries.wide(Int(originStep), factor)
+        var wideTotal = [Int](repeating: 0, count: total.isEmpty ? 0 : SparseSeries.wide(Int(originStep) + total.count - 1, factor) - wideOrigin + 1)
+        for (index, count) in total.enumerated() { wideTotal[SparseSeries.wide(Int(originStep) + index, factor) - wideOrigin] += count }
         let methodNames = (0..<methods.count).map { methods.string(Int32($0)) }
         let shapeNames = (0..<shapes.count).map { shapes.string(Int32($0)) }
 
@@ -151,18 +156,18 @@ extension ProfileBuilder {
 
         // 3. History.
         var routeSeries: [HistorySeries.RouteSeries] = []
-        var otherCounts = total
+        var otherCounts = wideTotal
         var approximate = seriesApproximate
         for accumulator in top {
-            var dense = [Int](repeating: 0, count: total.count)
-            for shape in accumulator.shapes { shapeStats[shape].series.accumulate(into: &dense, origin: originStep) }
+            var dense = [Int](repeating: 0, count: wideTotal.count)
+            for shape in accumulator.shapes { shapeStats[shape].series.accumulate(into: &dense, origin: wideOrigin, factor: factor) }
             for i in 0..<dense.count { otherCounts[i] -= dense[i] }
             if accumulator.seriesDropped { approximate = true }
             routeSeries.append(.init(route: accumulator.name, counts: dense))
         }
-        let startEpoch = Double(originStep) * step
+        let startEpoch = Double(wideOrigin) * step
         let history = HistorySeries(
-            start: Self.iso(startEpoch), startEpochSeconds: startEpoch, stepSeconds: step, total: total,
+            start: Self.iso(startEpoch), startEpochSeconds: startEpoch, stepSeconds: step, total: wideTotal,
             routes: routeSeries, other: otherCounts.map { max(0, $0) }, approximate: approximate)
 
         // 4. Mixes.
@@ -211,8 +216,8 @@ extension ProfileBuilder {
                 from: stateNames[state], count: fromCounts[state], next: Self.weighted(rows, total: fromCounts[state]),
                 exit: Double(exitCounts[state]) / Double(fromCounts[state])))
         }
-        var starts = [Int](repeating: 0, count: total.count)
-        sessions.starts.accumulate(into: &starts, origin: originStep)
+        var starts = [Int](repeating: 0, count: wideTotal.count)
+        sessions.starts.accumulate(into: &starts, origin: wideOrigin, factor: factor)
         let span = maxTime > minTime ? maxTime - minTime : step
         let sessionModel = SessionModel(
             key: configuration.redactor.clientPolicyName == "drop" && sessionKeyKind == "client+agent" ? "agent" : sessionKeyKind,
@@ -236,13 +241,14 @@ extension ProfileBuilder {
                 clients: configuration.redactor.clientPolicyName,
                 droppedHeaders: Redactor.secretHeaders.sorted(), redactedQueryKeys: credentialKeys.sorted(),
                 withheldSecretLikeValues: withheld),
-            generatedAt: Self.iso(generatedAt.timeIntervalSince1970), generator: configuration.generator)
+            generatedAt: Self.iso(generatedAt.timeIntervalSince1970), generator: configuration.generator,
+            outOfRangeRecords: outOfRangeTimes > 0 ? outOfRangeTimes : nil)
         let totals = Totals(
             requests: requests, distinctRoutes: accumulators.count + (shapeStats[0].count > 0 ? 1 : 0),
             distinctPaths: paths.count, distinctPathsCapped: paths.count >= configuration.maxPaths,
             distinctUserAgents: agents.count, distinctClients: clients.count,
             meanRatePerSecond: requests > 0 ? Double(requests) / max(maxTime - minTime, 1) : 0,
-            peakPerStep: total.max() ?? 0)
+            peakPerStep: wideTotal.max() ?? 0)
         return RequestProfile(
             provenance: provenance, stepSeconds: step, history: history, forecast: nil, totals: totals, routes: routes,
             other: otherRoute, methods: methodMix, statusClasses: statusMix, userAgents: userAgents, geo: geo,

@@ -7,7 +7,7 @@ import Traffic
 /// Redaction happens here before anything is kept: client addresses become keyed 64-bit
 /// pseudonyms used only in memory (never written), credential query values are never read,
 /// secret-looking parameter values are never stored. Call ``finish()`` for the profile.
-public struct ProfileBuilder {
+public struct ProfileBuilder: Sendable {
     /// Settings.
     public let configuration: ProfilerConfiguration
     let templater: RouteTemplater
@@ -144,7 +144,7 @@ public struct ProfileBuilder {
             shapeStats[s].methodCounts.append(contentsOf: repeatElement(0, count: Int(method) + 1 - shapeStats[s].methodCounts.count))
         }
         shapeStats[s].methodCounts[Int(method)] += 1
-        shapeStats[s].statusCounts[fields.status, default: 0] += 1
+        shapeStats[s].countStatus(fields.status)
         statusClassCounts[fields.status >= 100 && fields.status <= 599 ? fields.status / 100 : 0] += 1
         if fields.responseBytes >= 0 { shapeStats[s].responseBytes.record(Double(fields.responseBytes)) }
         if fields.requestBytes >= 0 { shapeStats[s].requestBytes.record(Double(fields.requestBytes)) }

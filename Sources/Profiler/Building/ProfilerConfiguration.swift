@@ -33,8 +33,11 @@ public struct ProfilerConfiguration: Sendable {
     public var topValues = 20
     /// Per-route series cells kept (one per route × step with requests).
     public var seriesCellBudget = 4_000_000
-    /// Longest history in steps.
+    /// Longest history tracked in steps while reading (later records beyond it are counted as out of range).
     public var maxSteps = 4_000_000
+    /// Longest history written to a profile: longer ones are written with a wider step (a whole
+    /// multiple of ``stepSeconds``), so a year of 1-minute steps does not make a gigabyte profile.
+    public var maxHistorySteps = 20_000
     /// Active sessions tracked at once.
     public var maxActiveSessions = 1_000_000
     /// Distinct route-to-route transitions tracked.

@@ -1,7 +1,7 @@
 /// Restores time order within a bounded window: events wait in a min-heap until the newest time
 /// seen is `window` seconds past them (or the buffer holds `capacity` events). An event older
 /// than what was already released is still delivered (counted as late), never dropped.
-struct ReorderBuffer<Element> {
+struct ReorderBuffer<Element: Sendable>: Sendable {
     private var heap: [(time: Double, element: Element)] = []
     let window: Double
     let capacity: Int

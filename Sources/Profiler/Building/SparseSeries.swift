@@ -27,11 +27,16 @@ struct SparseSeries: Sendable {
         counts = []
     }
 
-    /// Adds this series into a dense array whose index 0 is step `origin`.
-    func accumulate(into dense: inout [Int], origin: Int32) {
+    /// Adds this series into a dense array of steps `factor` times wider, whose index 0 is wide step `origin`.
+    func accumulate(into dense: inout [Int], origin: Int, factor: Int = 1) {
         for i in 0..<steps.count {
-            let index = Int(steps[i] - origin)
+            let index = Self.wide(Int(steps[i]), factor) - origin
             if index >= 0 && index < dense.count { dense[index] += Int(counts[i]) }
         }
+    }
+
+    /// Floor division of a step index into a wider step.
+    static func wide(_ step: Int, _ factor: Int) -> Int {
+        step >= 0 ? step / factor : -((-step + factor - 1) / factor)
     }
 }

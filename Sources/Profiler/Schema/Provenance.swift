@@ -85,6 +85,9 @@ public struct Provenance: Sendable, Codable, Equatable {
     public var skippedLines: Int
     /// Records whose timestamp was earlier than the reorder window allowed (kept, not dropped).
     public var lateRecords: Int
+    /// Records kept in every distribution but outside the history's range (more than
+    /// `maxSteps` steps from the first one); `nil` when there were none. Use a wider step.
+    public var outOfRangeRecords: Int?
     /// The reorder window used, in seconds.
     public var reorderWindowSeconds: Double
     /// First request time, ISO-8601 UTC (`nil` when no record was kept).
@@ -102,8 +105,9 @@ public struct Provenance: Sendable, Codable, Equatable {
     public init(
         sources: [Source], totalLines: Int, parsedLines: Int, skippedLines: Int, lateRecords: Int,
         reorderWindowSeconds: Double, start: String?, end: String?, redaction: RedactionPolicy,
-        generatedAt: String, generator: String
+        generatedAt: String, generator: String, outOfRangeRecords: Int? = nil
     ) {
+        self.outOfRangeRecords = outOfRangeRecords
         self.sources = sources
         self.totalLines = totalLines
         self.parsedLines = parsedLines

@@ -38,6 +38,9 @@ enum ProfileSummaryPrinter {
         if provenance.lateRecords > 0 {
             out += "\(provenance.lateRecords) records arrived later than the \(Int(provenance.reorderWindowSeconds)) s reorder window (kept)\n"
         }
+        if let outside = provenance.outOfRangeRecords {
+            out += "\(outside) records fell outside the history range (kept in distributions, not in the series): use a wider --step\n"
+        }
         return out
     }
 
