@@ -115,7 +115,7 @@ var targets: [Target] = [
     .testTarget(name: "TrafficTests", dependencies: ["Traffic"]),
     .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "Traffic"]),
     .testTarget(name: "ForecastTests", dependencies: ["Forecast"]),
-    .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Profiler", "Traffic"]),
+    .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Profiler", "Traffic", "Emission"]),
     .testTarget(name: "EmissionTests", dependencies: ["Emission", "Traffic"]),
     .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Lab"]),
     .testTarget(name: "AutoscaleTests", dependencies: ["Autoscale", "Lab"]),
