@@ -29,30 +29,36 @@ final class ByteArena {
         capacity = newCapacity
     }
 
-    /// Appends bytes (caller reserved room).
+    /// Appends bytes. Callers reserve room for a whole request up front; every write still
+    /// checks (one predictable branch), so an estimate that falls short grows the arena instead
+    /// of writing past it.
     @inline(__always)
     func append(_ source: UnsafePointer<UInt8>, _ length: Int) {
+        reserve(length)
         (base + count).update(from: source, count: length)
         count += length
     }
 
-    /// Appends one byte (caller reserved room).
+    /// Appends one byte.
     @inline(__always)
     func append(_ byte: UInt8) {
+        reserve(1)
         base[count] = byte
         count += 1
     }
 
-    /// Appends `length` copies of `byte` (caller reserved room).
+    /// Appends `length` copies of `byte`.
     @inline(__always)
     func fill(_ byte: UInt8, _ length: Int) {
+        reserve(length)
         (base + count).initialize(repeating: byte, count: length)
         count += length
     }
 
-    /// Appends a non-negative integer in decimal (caller reserved 20 bytes).
+    /// Appends a non-negative integer in decimal.
     @inline(__always)
     func appendDecimal(_ value: Int) {
+        reserve(20)
         var v = UInt64(max(0, value))
         var digits = 1
         var probe = v
