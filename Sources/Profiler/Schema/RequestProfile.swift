@@ -4,7 +4,7 @@ import Foundation
 ///
 /// This is the hand-over document between the stages: `Profiler` fills everything except
 /// ``forecast``, the CLI glue fills ``forecast`` from the `Forecast` module, and `Synthesis`
-/// samples requests from it. It is versioned JSON (see `docs/profile-schema.md`); readers refuse
+/// samples requests from it. It is versioned JSON (see `Sources/Profiler/Profiler.docc/ProfileSchema.md`); readers refuse
 /// versions newer than ``RequestProfile/currentVersion`` with a clear message.
 ///
 /// Weights in every distribution are fractions that sum to 1 (within rounding) over the listed

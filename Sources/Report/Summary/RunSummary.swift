@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Every pipeline stage fills the part it knows and leaves the rest empty: the report renders
 /// the sections that have data and says "no data" for the others. The schema is documented in
-/// `docs/summary-schema.md`; `schemaVersion` is bumped on any change that an older reader would
+/// `Sources/Report/Report.docc/SummarySchema.md`; `schemaVersion` is bumped on any change that an older reader would
 /// misread, and ``SummaryCodec`` refuses versions newer than ``RunSummary/currentSchemaVersion``.
 ///
 /// Units: latencies in milliseconds, rates per second, error rates and shares as fractions

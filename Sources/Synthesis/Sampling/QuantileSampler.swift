@@ -2,7 +2,7 @@ import Profiler
 import Traffic
 
 /// Inverse-transform sampling from a ``QuantileSummary`` with linear interpolation between
-/// adjacent quantile points (as docs/profile-schema.md prescribes).
+/// adjacent quantile points (as Sources/Profiler/Profiler.docc/ProfileSchema.md prescribes).
 public struct QuantileSampler: Sendable, Equatable {
     private let probabilities: [Double]
     private let values: [Double]
