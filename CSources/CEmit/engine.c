@@ -50,10 +50,10 @@ static void count_error(cemit_worker *w, int kind, uint32_t route) {
     w->route_errors[(size_t)route_of(w, route) * CEMIT_ERR_KINDS + kind]++;
 }
 
-static void record_lateness(cemit_worker *w, int64_t lateness) {
+static void record_lateness(cemit_worker *w, int64_t lateness, uint32_t route) {
     if (lateness < 0) lateness = 0;
     hist_of(w, CEMIT_HIST_LATENESS, w->engine->routes)[cemit_hist_index((uint64_t)lateness)]++;
-    if (lateness > w->engine->cfg.late_threshold_ns) add(&w->stats.late, 1);
+    if (lateness > w->engine->cfg.late_threshold_ns) { add(&w->stats.late, 1); w->route_late[route_of(w, route)]++; }
 }
 
 /* ---------------------------------------------------------------- connections */
@@ -387,6 +387,7 @@ static int64_t dispatch_open(cemit_worker *w, int64_t now) {
         if (rel - intended > e->cfg.request_timeout_ns) { /* could not be sent in time */
             count_error(w, CEMIT_ERR_TIMEOUT, r->route);
             add(&w->stats.late, 1);
+            w->route_late[route_of(w, r->route)]++;
             advance_request(w);
             w->budget--;
             continue;
@@ -405,7 +406,7 @@ static int64_t dispatch_open(cemit_worker *w, int64_t now) {
         c->out_len = r->length;
         uint32_t flags = r->flags;
         push_inflight(w, c, e->start_ns + intended, now, r);
-        record_lateness(w, rel - intended);
+        record_lateness(w, rel - intended, r->route);
         add(&w->stats.sent, 1);
         w->budget--;
         advance_request(w);
@@ -517,6 +518,7 @@ static void worker_free(cemit_worker *w) {
     if (w->backend) w->ops->destroy(w);
     free(w->hist);
     free(w->route_completed);
+    free(w->route_late);
     free(w->route_errors);
     free(w->rbuf);
 }
@@ -546,8 +548,9 @@ static int workers_setup(cemit_engine *e, const cemit_backend_ops *ops) {
         size_t hsize = (size_t)CEMIT_HIST_KINDS * (e->routes + 1) * CEMIT_HIST_BUCKETS;
         w->hist = calloc(hsize, sizeof(uint64_t));
         w->route_completed = calloc(e->routes, sizeof(uint64_t));
+        w->route_late = calloc(e->routes, sizeof(uint64_t));
         w->route_errors = calloc((size_t)e->routes * CEMIT_ERR_KINDS, sizeof(uint64_t));
-        if (!w->conns || !w->hist || !w->route_completed || !w->route_errors) return -ENOMEM;
+        if (!w->conns || !w->hist || !w->route_completed || !w->route_late || !w->route_errors) return -ENOMEM;
         for (uint32_t k = 0; k < cap; k++) {
             cemit_conn *c = &w->conns[k];
             c->fd = -1;
@@ -722,13 +725,15 @@ void cemit_engine_stats(const cemit_engine *e, cemit_stats *out) {
     }
 }
 
-int cemit_engine_route_stats(const cemit_engine *e, uint32_t route, uint64_t *completed, uint64_t errors[CEMIT_ERR_KINDS]) {
+int cemit_engine_route_stats(const cemit_engine *e, uint32_t route, uint64_t *completed, uint64_t *late, uint64_t errors[CEMIT_ERR_KINDS]) {
     if (route >= e->routes) return -ERANGE;
     if (e->started && !e->joined) return -EBUSY;
     *completed = 0;
+    *late = 0;
     for (int k = 0; k < CEMIT_ERR_KINDS; k++) errors[k] = 0;
     for (uint32_t i = 0; i < e->cfg.threads; i++) {
         *completed += e->workers[i].route_completed[route];
+        *late += e->workers[i].route_late[route];
         for (int k = 0; k < CEMIT_ERR_KINDS; k++) errors[k] += e->workers[i].route_errors[(size_t)route * CEMIT_ERR_KINDS + k];
     }
     return 0;

@@ -121,6 +121,7 @@ struct cemit_worker {
     /* per-worker results (single writer) */
     uint64_t *hist;             /* [kinds][routes+1][BUCKETS]; route index routes == total */
     uint64_t *route_completed;  /* [routes] */
+    uint64_t *route_late;       /* [routes] */
     uint64_t *route_errors;     /* [routes][CEMIT_ERR_KINDS] */
     cemit_worker_stats stats;
     uint8_t *rbuf;              /* epoll read buffer */

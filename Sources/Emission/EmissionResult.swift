@@ -8,6 +8,8 @@ public struct EmissionResult: Sendable {
         public var name: String
         /// Responses received.
         public var requests: UInt64
+        /// Requests of this route sent later than the late threshold.
+        public var late: UInt64
         /// Failed requests by kind.
         public var errors: EmissionErrorCounts
         /// Latency from the intended send time (free of coordinated omission), µs.
@@ -63,7 +65,7 @@ public struct EmissionResult: Sendable {
 
 extension Histogram where Count == UInt64 {
     /// An empty microsecond histogram as the emitter records them (1 µs ... 1 h, 3 digits).
-    static func microseconds() -> Histogram<UInt64> {
+    public static func microseconds() -> Histogram<UInt64> {
         Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
     }
 }

@@ -58,9 +58,9 @@ public final class EmissionRun: Sendable {
         let stats = engine.stats()
         var routes: [EmissionResult.Route] = []
         for (index, name) in engine.routeNames.enumerated() {
-            let (completed, errors) = engine.routeStats(UInt32(index))
+            let (completed, late, errors) = engine.routeStats(UInt32(index))
             routes.append(EmissionResult.Route(
-                name: name, requests: completed, errors: errors,
+                name: name, requests: completed, late: late, errors: errors,
                 latency: engine.histogram(kind: Int32(CEMIT_HIST_LATENCY), route: UInt32(index)),
                 serviceTime: engine.histogram(kind: Int32(CEMIT_HIST_SERVICE), route: UInt32(index))))
         }

@@ -136,11 +136,12 @@ final class EngineHandle: @unchecked Sendable {
         return histogram
     }
 
-    func routeStats(_ route: UInt32) -> (completed: UInt64, errors: EmissionErrorCounts) {
+    func routeStats(_ route: UInt32) -> (completed: UInt64, late: UInt64, errors: EmissionErrorCounts) {
         var completed: UInt64 = 0
+        var late: UInt64 = 0
         var errors = [UInt64](repeating: 0, count: Int(CEMIT_ERR_KINDS))
-        _ = cemit_engine_route_stats(pointer, route, &completed, &errors)
-        return (completed, EmissionErrorCounts(engineOrder: errors))
+        _ = cemit_engine_route_stats(pointer, route, &completed, &late, &errors)
+        return (completed, late, EmissionErrorCounts(engineOrder: errors))
     }
 }
 

@@ -69,3 +69,15 @@ struct TemplatingTests {
         #expect(bytes.withUnsafeMutableBufferPointer { SegmentKind.looksSecret(UnsafePointer($0.baseAddress), $0.count) } == secret)
     }
 }
+
+@Suite("Secret-looking values in real slugs")
+struct SlugTests {
+    @Test("article slugs with years and versions are kept", arguments: [
+        "installing-windows-8-consumer-preview.html", "logstash-1.2.0-Released", "ruby-2013-year-in-review-part-2",
+        "mounting-partitions-within-a-disk-image-in-linux.html",
+    ])
+    func slugsKept(value: String) {
+        var bytes = Array(value.utf8)
+        #expect(!bytes.withUnsafeMutableBufferPointer { SegmentKind.looksSecret(UnsafePointer($0.baseAddress), $0.count) })
+    }
+}

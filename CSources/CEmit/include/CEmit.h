@@ -188,8 +188,8 @@ void cemit_engine_stop(cemit_engine *e);
 int cemit_engine_wait(cemit_engine *e, int64_t timeout_ns);
 /** Current counters. */
 void cemit_engine_stats(const cemit_engine *e, cemit_stats *out);
-/** Per-route counters after the run: completions and errors by kind. */
-int cemit_engine_route_stats(const cemit_engine *e, uint32_t route, uint64_t *completed, uint64_t errors[CEMIT_ERR_KINDS]);
+/** Per-route counters after the run: completions, late sends and errors by kind. */
+int cemit_engine_route_stats(const cemit_engine *e, uint32_t route, uint64_t *completed, uint64_t *late, uint64_t errors[CEMIT_ERR_KINDS]);
 /**
  * Non-empty histogram buckets after the run, merged over workers. route UINT32_MAX: all routes.
  * Returns the number of buckets (may exceed cap: call again with a bigger buffer).

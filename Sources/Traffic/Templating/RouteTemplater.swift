@@ -67,7 +67,14 @@ public struct RouteTemplater: Sendable {
                 valueEnd = dot
                 extensionStart = dot
             }
-            if let kind = SegmentKind.classify(base + from, valueEnd - from) {
+            var classified = SegmentKind.classify(base + from, valueEnd - from)
+            if classified == nil && SegmentKind.looksSecret(base + from, to - from) {
+                // Never let a token-like segment (with dots, as in a JWT) become part of a route name.
+                classified = .token
+                valueEnd = to
+                extensionStart = to
+            }
+            if let kind = classified {
                 var name = kind.parameterName
                 let seen = counts[name, default: 0] + 1
                 counts[name] = seen

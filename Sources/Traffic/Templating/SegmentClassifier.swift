@@ -72,21 +72,26 @@ public enum SegmentKind: String, Sendable, Equatable, CaseIterable {
     public static func looksSecret(_ p: UnsafePointer<UInt8>?, _ count: Int) -> Bool {
         guard let p, count >= 16 else { return false }
         if count >= 20 && p[0] == UInt8(ascii: "e") && p[1] == UInt8(ascii: "y") && p[2] == UInt8(ascii: "J") { return true }
-        var digits = 0, lower = 0, upper = 0, symbols = 0, hex = 0
+        var digits = 0, lower = 0, upper = 0, symbols = 0, hex = 0, transitions = 0
+        var previousClass = -1
         for i in 0..<count {
             let c = p[i]
+            let charClass: Int
             switch c {
-            case 48...57: digits += 1; hex += 1
-            case 97...122: lower += 1; if c <= 102 { hex += 1 }
-            case 65...90: upper += 1
-            case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="), UInt8(ascii: "%"): symbols += 1
+            case 48...57: digits += 1; hex += 1; charClass = 0
+            case 97...122: lower += 1; if c <= 102 { hex += 1 }; charClass = 1
+            case 65...90: upper += 1; charClass = 2
+            case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="), UInt8(ascii: "%"): symbols += 1; charClass = 3
             default: return false  // spaces and other text: words, not tokens
             }
+            if previousClass >= 0 && charClass != previousClass { transitions += 1 }
+            previousClass = charClass
         }
-        if hex == count && count >= 24 { return true }
+        if hex == count && count >= 24 && digits >= 4 { return true }
         let classes = (digits > 0 ? 1 : 0) + (lower > 0 ? 1 : 0) + (upper > 0 ? 1 : 0)
-        if classes >= 3 && count >= 16 { return true }
-        if classes >= 2 && digits >= 3 && count >= 24 && symbols * 4 < count { return true }
+        // Random tokens switch character class constantly; slugs and words rarely do.
+        if classes >= 3 && transitions * 2 >= count { return true }
+        if classes >= 2 && digits >= 4 && count >= 24 && symbols * 8 < count && transitions * 4 >= count { return true }
         return false
     }
 }

@@ -1,10 +1,84 @@
 import ArgumentParser
+import Foundation
+import Shadowcast
 
 /// `shadowcast run`: Generate forecast-driven synthetic load from a profile against a target.
 struct RunCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Generate forecast-driven synthetic load from a profile against a target.")
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Generate forecast-driven synthetic load from a profile against a target.",
+        discussion: """
+            Requests are sampled from the profile (routes, parameters, query, agents, countries, \
+            body sizes) and sent on an open schedule that follows the profile's forecast at \
+            --quantile (or its history when it has no forecast). Latency is measured from the \
+            intended send time. Faulted requests (--faults) are recorded apart from clean ones.
+            """)
+
+    @Argument(help: "The request profile (JSON written by `shadowcast profile`).")
+    var profile: String
+
+    @Option(help: "Target URL, e.g. http://127.0.0.1:8080")
+    var target: HTTPTargetURL
+
+    @OptionGroup var synthesis: SynthesisArguments
+    @OptionGroup var emitter: EmitterOptions
+
+    @Option(help: "Write the HdrHistogram percentile distribution (.hgrm, milliseconds) of clean requests to this file.")
+    var hgrm: String?
+
+    @Flag(help: "Do not print live progress.")
+    var noProgress = false
+
+    func validate() throws {
+        if !emitter.headers.isEmpty { throw ValidationError("-H/--header is not supported by run: headers come from the profile") }
+    }
 
     func run() async throws {
-        throw ValidationError("'shadowcast run' is not built yet")
+        let profileValue: RequestProfile
+        do { profileValue = try RequestProfile.load(from: URL(fileURLWithPath: profile)) } catch {
+            throw ValidationError("\(profile): \(error)")
+        }
+        let hostHeader = (target.host.contains(":") ? "[\(target.host)]" : target.host) + (target.port == 80 ? "" : ":\(target.port)")
+        let schedule: SynthesizedSchedule
+        let options: SynthesisOptions
+        do {
+            options = try synthesis.options(host: hostHeader)
+            schedule = try SynthesizedSchedule(profile: profileValue, options: options)
+        } catch let error as SynthesisError {
+            throw ValidationError(error.description)
+        }
+        var configuration = emitter.configuration(target: target.target, model: .schedule)
+        configuration.duration = synthesis.duration.duration
+        let expected = schedule.plan.expectedRequests / Double(options.shard.count)
+        let stderr = FileHandle.standardError
+        stderr.write(Data("""
+            run: \(profile) → \(target.text) for \(synthesis.duration.text), seed \(options.seed), shard \(options.shard)
+              rate follows: \(schedule.plan.source)
+              expected: \(Int(expected.rounded())) requests (\(String(format: "%.1f", expected / options.durationSeconds)) req/s mean) over \(schedule.routeNames.count) routes\(options.scenario.map { ", scenario '\($0.name)'" } ?? "")\(options.faults.map { ", \($0.rules.count) fault rule(s)" } ?? "")
+
+            """.utf8))
+        do {
+            let run = try Emitter.start(configuration, schedule: schedule, routes: schedule.routeNames)
+            let progress = Task {
+                guard !noProgress else { return }
+                var reporter = ProgressReporter(mode: .detect(fileDescriptor: STDERR_FILENO))
+                for await snapshot in run.snapshots {
+                    let seconds = options.durationSeconds
+                    let view = ProgressSnapshot(
+                        elapsed: snapshot.elapsedSeconds, remaining: max(0, seconds - snapshot.elapsedSeconds),
+                        rate: snapshot.intervalRate, p99Ms: nil, errors: Int(snapshot.errors.total), completed: Int(snapshot.completed))
+                    if let line = reporter.update(view) { stderr.write(Data(line.utf8)) }
+                }
+                stderr.write(Data(reporter.finish().utf8))
+            }
+            let result = await run.result()
+            await progress.value
+            let stats = schedule.progress.stats
+            let report = RunReport(result: result, configuration: configuration, stats: stats, options: options, plan: schedule.plan)
+            if emitter.json != "-" { print(RunTextReport.render(result, report: report, stats: stats), terminator: "") }
+            if let path = emitter.json { try writeJSON(report, to: path) }
+            if let hgrm { try writeHgrm(RunReport.cleanLatency(result).latency, to: hgrm) }
+        } catch let error as EmissionError {
+            throw ValidationError(error.description)
+        }
     }
 }

@@ -1,0 +1,107 @@
+import Histogram
+
+/// The JSON report of `shadowcast load` and of each `shadowcast bench` step. Key names are fixed
+/// (other tools read these files): `requests`, `duration_s`, `rps`, `errors` (by kind), `late`,
+/// `latency_ms` {p50 p90 p99 p999 max mean}, `histogram_us` ([value_us, count] HDR buckets), and
+/// `routes` keyed by route name with the same fields.
+public struct LoadReport: Sendable, Codable, Equatable {
+    /// Results of one route, same fields as the total.
+    public struct RouteReport: Sendable, Codable, Equatable {
+        public var requests: UInt64
+        public var duration_s: Double
+        public var rps: Double
+        public var errors: [String: UInt64]
+        public var late: UInt64
+        public var latency_ms: LatencySummary
+        public var service_ms: LatencySummary
+        public var histogram_us: [[UInt64]]
+    }
+
+    /// One live snapshot.
+    public struct SecondReport: Sendable, Codable, Equatable {
+        public var t_s: Double
+        public var rps: Double
+        public var sent: UInt64
+        public var errors: UInt64
+        public var mean_latency_ms: Double
+    }
+
+    public var target: String
+    public var backend: String
+    /// `closed`, `rate` or `schedule`.
+    public var model: String
+    public var target_rps: Double?
+    public var pipeline: Int?
+    public var connections: Int
+    public var threads: Int
+    public var requests: UInt64
+    public var sent: UInt64
+    public var duration_s: Double
+    public var rps: Double
+    public var errors: [String: UInt64]
+    public var error_rate: Double
+    public var late: UInt64
+    public var faulted: UInt64
+    public var status: [String: UInt64]
+    /// Latency from the intended send time (coordinated-omission free).
+    public var latency_ms: LatencySummary
+    /// Latency from the actual send.
+    public var service_ms: LatencySummary
+    /// Actual minus intended send time.
+    public var send_lateness_ms: LatencySummary
+    public var histogram_us: [[UInt64]]
+    public var routes: [String: RouteReport]
+    public var per_second: [SecondReport]
+    public var bytes_sent: UInt64
+    public var bytes_received: UInt64
+
+    /// Builds the report of a finished run.
+    public init(result: EmissionResult, configuration: EmissionConfiguration) {
+        func errorObject(_ errors: EmissionErrorCounts) -> [String: UInt64] {
+            Dictionary(uniqueKeysWithValues: errors.byKind.map { ($0.kind, $0.count) })
+        }
+        target = configuration.target.description
+        backend = result.backend.rawValue
+        switch configuration.model {
+        case .closed(let depth): model = "closed"; pipeline = depth; target_rps = nil
+        case .constantRate(let rate): model = "rate"; target_rps = rate; pipeline = nil
+        case .schedule: model = "schedule"; target_rps = nil; pipeline = nil
+        }
+        connections = configuration.connections
+        threads = configuration.threads
+        requests = result.requests
+        sent = result.sent
+        duration_s = result.durationSeconds
+        rps = result.achievedRate
+        errors = errorObject(result.errors)
+        error_rate = result.errorRate
+        late = result.late
+        faulted = result.faulted
+        var status: [String: UInt64] = [:]
+        for (index, count) in result.statusClasses.enumerated() where count > 0 {
+            status[index == 0 ? "other" : "\(index)xx"] = count
+        }
+        self.status = status
+        latency_ms = LatencySummary(microseconds: result.latency)
+        service_ms = LatencySummary(microseconds: result.serviceTime)
+        send_lateness_ms = LatencySummary(microseconds: result.sendLateness)
+        histogram_us = result.latency.bucketPairs
+        var routes: [String: RouteReport] = [:]
+        for route in result.routes {
+            routes[route.name] = RouteReport(
+                requests: route.requests, duration_s: result.durationSeconds,
+                rps: result.durationSeconds > 0 ? Double(route.requests) / result.durationSeconds : 0,
+                errors: errorObject(route.errors), late: route.late,
+                latency_ms: LatencySummary(microseconds: route.latency),
+                service_ms: LatencySummary(microseconds: route.serviceTime),
+                histogram_us: route.latency.bucketPairs)
+        }
+        self.routes = routes
+        per_second = result.perSecond.map {
+            SecondReport(t_s: $0.elapsedSeconds, rps: $0.intervalRate, sent: $0.intervalSent,
+                         errors: $0.intervalErrors, mean_latency_ms: $0.intervalMeanLatencyMicros / 1000)
+        }
+        bytes_sent = result.bytesSent
+        bytes_received = result.bytesReceived
+    }
+}

@@ -1,0 +1,63 @@
+import Traffic
+
+/// Walker/Vose alias table: draws an index with probability proportional to its weight in O(1),
+/// one 64-bit random draw per sample.
+public struct AliasTable: Sendable, Equatable {
+    /// Acceptance probability of each column.
+    private(set) var probability: [Double]
+    /// Index used when the column rejects.
+    private(set) var alias: [Int32]
+
+    /// Number of outcomes.
+    public var count: Int { probability.count }
+
+    /// Builds a table from non-negative weights (they need not sum to one). All-zero or empty
+    /// weights give a table that always draws index 0 (callers check `count` first).
+    public init(weights: [Double]) {
+        let n = weights.count
+        guard n > 0 else {
+            probability = [1]
+            alias = [0]
+            return
+        }
+        let clean = weights.map { $0.isFinite && $0 > 0 ? $0 : 0 }
+        let total = clean.reduce(0, +)
+        guard total > 0 else {
+            probability = [1] + [Double](repeating: 0, count: n - 1)
+            alias = [Int32](repeating: 0, count: n)
+            return
+        }
+        var scaled = clean.map { $0 * Double(n) / total }
+        var prob = [Double](repeating: 1, count: n)
+        var aliasIndex = [Int32](repeating: 0, count: n)
+        var small: [Int] = []
+        var large: [Int] = []
+        for i in 0..<n { if scaled[i] < 1 { small.append(i) } else { large.append(i) } }
+        while let s = small.popLast() {
+            guard let l = large.last else {
+                prob[s] = 1
+                continue
+            }
+            prob[s] = scaled[s]
+            aliasIndex[s] = Int32(l)
+            scaled[l] -= 1 - scaled[s]
+            if scaled[l] < 1 {
+                large.removeLast()
+                small.append(l)
+            }
+        }
+        for l in large { prob[l] = 1; aliasIndex[l] = Int32(l) }
+        for i in 0..<n where prob[i] >= 1 { aliasIndex[i] = Int32(i) }
+        probability = prob
+        alias = aliasIndex
+    }
+
+    /// Draws an index.
+    @inline(__always)
+    public func sample(_ random: inout SeededRandom) -> Int {
+        let bits = random.next()
+        let column = Int(((bits >> 32) &* UInt64(probability.count)) >> 32)
+        let fraction = Double(bits & 0xffff_ffff) * 0x1.0p-32
+        return fraction < probability[column] ? column : Int(alias[column])
+    }
+}

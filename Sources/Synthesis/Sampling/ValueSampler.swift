@@ -1,0 +1,123 @@
+import Profiler
+import Traffic
+
+/// What an invented value looks like (`ParameterModel.kind`).
+public enum ValueKind: String, Sendable, CaseIterable {
+    case integer, uuid, hex, date, token, text
+
+    /// The kind named in a profile; unknown names read as `text`.
+    public init(profileKind: String) { self = ValueKind(rawValue: profileKind) ?? .text }
+}
+
+/// Samples one parameter or query value from a ``ValueModel``: with probability `topWeight` an
+/// observed top value by weight, otherwise an invented value of the parameter's kind whose rank
+/// beyond the top list follows the fitted Zipf tail (so invented ids repeat like real ones).
+struct ValueSampler: Sendable, Equatable {
+    let top: [ByteRef]
+    let topAlias: AliasTable
+    let topWeight: Double
+    let kind: ValueKind
+    let minLength: Int
+    let maxLength: Int
+    let tail: ZipfTail
+    let salt: UInt64
+    /// Upper bound of any written value's length.
+    let maxBytes: Int
+
+    init(model: ValueModel?, kind: ValueKind, salt: UInt64, pool: inout BytePool) {
+        var refs: [ByteRef] = []
+        var weights: [Double] = []
+        var longest = 0
+        for value in model?.top ?? [] where value.weight > 0 && !value.value.isEmpty {
+            let bytes = percentEncodedForTarget(value.value)
+            refs.append(pool.add(bytes))
+            weights.append(value.weight)
+            longest = max(longest, bytes.count)
+        }
+        top = refs
+        topAlias = AliasTable(weights: weights)
+        let observedTop = weights.reduce(0, +)
+        topWeight = refs.isEmpty ? 0 : min(1, max(0, model?.topWeight ?? observedTop))
+        self.kind = kind
+        let lo = max(1, min(model?.minLength ?? 1, 48))
+        let hi = max(lo, min(model?.maxLength ?? 8, 48))
+        switch kind {
+        case .integer:
+            minLength = lo == 1 && hi == 1 ? 1 : lo
+            maxLength = hi
+        default:
+            minLength = lo
+            maxLength = hi
+        }
+        let firstRank = refs.count + 1
+        let lastRank = max(firstRank + 1000, model?.distinctEstimate ?? 0)
+        tail = ZipfTail(first: firstRank, last: lastRank, exponent: model?.zipfExponent ?? 1)
+        self.salt = salt
+        maxBytes = max(longest, max(maxLength, 36))
+    }
+
+    /// Writes one sampled value.
+    @inline(__always)
+    func write(_ arena: ByteArena, pool: UnsafePointer<UInt8>, random: inout SeededRandom) {
+        if topWeight > 0, random.nextUnit() < topWeight {
+            let ref = top[topAlias.sample(&random)]
+            arena.append(pool + Int(ref.start), Int(ref.count))
+        } else {
+            writeInvented(rank: tail.sample(&random), arena)
+        }
+    }
+
+    /// Writes the invented value of a rank (deterministic: a rank always gives the same value).
+    func writeInvented(rank: UInt64, _ arena: ByteArena) {
+        var h = mix64(rank ^ salt)
+        let span = UInt64(maxLength - minLength + 1)
+        let length = minLength + Int(h % span)
+        switch kind {
+        case .integer:
+            h = mix64(h)
+            arena.append(UInt8(49 + h % 9))
+            for _ in 1..<max(length, 1) {
+                h = mix64(h)
+                arena.append(UInt8(48 + h % 10))
+            }
+        case .uuid:
+            let hexDigits: StaticString = "0123456789abcdef"
+            let digits = hexDigits.utf8Start
+            var a = mix64(h), b = mix64(a)
+            for position in 0..<36 {
+                if position == 8 || position == 13 || position == 18 || position == 23 {
+                    arena.append(45)
+                    continue
+                }
+                arena.append(digits[Int(a & 15)])
+                a = (a >> 4) | (b << 60)
+                b >>= 4
+            }
+        case .hex:
+            let hexDigits: StaticString = "0123456789abcdef"
+            let digits = hexDigits.utf8Start
+            for _ in 0..<length {
+                h = mix64(h)
+                arena.append(digits[Int(h & 15)])
+            }
+        case .date:
+            let year = 2000 + Int(rank / 336 % 30)
+            let month = 1 + Int(rank / 28 % 12)
+            let day = 1 + Int(rank % 28)
+            arena.appendDecimal(year)
+            arena.append(45)
+            if month < 10 { arena.append(48) }
+            arena.appendDecimal(month)
+            arena.append(45)
+            if day < 10 { arena.append(48) }
+            arena.appendDecimal(day)
+        case .token, .text:
+            let alphabet: StaticString = "abcdefghijklmnopqrstuvwxyz0123456789"
+            let letters = alphabet.utf8Start
+            for index in 0..<length {
+                h = mix64(h)
+                arena.append(letters[Int(h % (kind == .text || index == 0 ? 26 : 36))])
+            }
+        }
+    }
+}

@@ -1,2 +1,0 @@
-// The Synthesis stage. See README "Architecture".
-enum SynthesisModule {}

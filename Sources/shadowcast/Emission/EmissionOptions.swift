@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import Shadowcast
+
+/// A time span on the command line: `10s`, `500ms`, `250us`, `2m`, `1h`, or plain seconds.
+struct TimeSpanArgument: ExpressibleByArgument, Sendable, CustomStringConvertible {
+    var duration: Duration
+    var text: String
+
+    init?(argument: String) {
+        let text = argument.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(suffix: String, nanos: Double)] = [("ms", 1e6), ("us", 1e3), ("µs", 1e3), ("ns", 1), ("s", 1e9), ("m", 60e9), ("h", 3600e9)]
+        var number = text
+        var scale = 1e9
+        for unit in units where text.hasSuffix(unit.suffix) {
+            number = String(text.dropLast(unit.suffix.count))
+            scale = unit.nanos
+            break
+        }
+        guard let value = Double(number), value.isFinite, value >= 0, value * scale < 1e18 else { return nil }
+        self.duration = .nanoseconds(Int64((value * scale).rounded()))
+        self.text = argument
+    }
+
+    var description: String { text }
+    var milliseconds: Double { Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15 }
+}
+
+/// An `http://host:port/path` target turned into an address and one serialized GET request.
+struct HTTPTargetURL: ExpressibleByArgument, Sendable {
+    var host: String
+    var port: UInt16
+    var pathAndQuery: String
+    var text: String
+
+    init?(argument: String) {
+        guard let components = URLComponents(string: argument), components.scheme?.lowercased() == "http",
+              let host = components.host, !host.isEmpty else { return nil }
+        let port = components.port ?? 80
+        guard (1...65535).contains(port) else { return nil }
+        self.host = host
+        self.port = UInt16(port)
+        var path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+        if let query = components.percentEncodedQuery { path += "?" + query }
+        self.pathAndQuery = path
+        self.text = argument
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
+
+    var target: EmissionTarget { EmissionTarget(host: host, port: port) }
+
+    /// The request batch of `load`: one GET, repeated.
+    func requestBatch(headers: [String]) -> RequestBatch {
+        let hostHeader = (host.contains(":") ? "[\(host)]" : host) + (port == 80 ? "" : ":\(port)")
+        var request = "GET \(pathAndQuery) HTTP/1.1\r\nHost: \(hostHeader)\r\nUser-Agent: shadowcast\r\n"
+        for header in headers { request += header + "\r\n" }
+        request += "\r\n"
+        var batch = RequestBatch(routes: ["GET \(pathAndQuery.split(separator: "?").first.map(String.init) ?? "/")"])
+        batch.append(Array(request.utf8), route: 0)
+        return batch
+    }
+}
+
+extension EmissionConfiguration.Backend: ExpressibleByArgument {}
+
+/// Options shared by `load` and `bench`.
+struct EmitterOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: "Connections (closed model: kept open; open model: opened at start).")
+    var connections: Int = 64
+
+    @Option(help: "Open model: connections the engine may open when none is free.")
+    var maxConnections: Int = 1024
+
+    @Option(name: .shortAndLong, help: "Worker threads, each with its own ring and connections.")
+    var threads: Int = 1
+
+    @Option(help: "Request timeout (also the connect timeout), e.g. 2s, 500ms.")
+    var timeout: TimeSpanArgument = TimeSpanArgument(argument: "2s")!
+
+    @Option(name: .customLong("io"), help: "I/O backend: uring, epoll or auto (io_uring with epoll fallback).")
+    var io: EmissionConfiguration.Backend = .auto
+
+    @Option(name: [.customShort("H"), .customLong("header")], help: "Extra request header ('Name: value'); repeatable.")
+    var headers: [String] = []
+
+    @Option(help: "Write the JSON report to this file ('-' for standard output).")
+    var json: String?
+
+    func validate() throws {
+        guard connections >= 1 else { throw ValidationError("--connections must be at least 1") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1...256") }
+        guard threads <= connections else { throw ValidationError("--threads (\(threads)) must not exceed --connections (\(connections))") }
+        guard timeout.duration > .zero else { throw ValidationError("--timeout must be positive") }
+        for header in headers where !header.contains(":") || header.contains("\r") || header.contains("\n") {
+            throw ValidationError("--header '\(header)' must look like 'Name: value' on one line")
+        }
+    }
+
+    /// A configuration with these options applied.
+    func configuration(target: EmissionTarget, model: EmissionConfiguration.Model) -> EmissionConfiguration {
+        var configuration = EmissionConfiguration(target: target, model: model)
+        configuration.connections = connections
+        configuration.maxConnections = max(maxConnections, connections)
+        configuration.threads = threads
+        configuration.requestTimeout = timeout.duration
+        configuration.connectTimeout = timeout.duration
+        configuration.backend = io
+        return configuration
+    }
+}
+
+/// Writes an Encodable value as pretty JSON to a file or standard output.
+func writeJSON(_ value: some Encodable, to path: String) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    var data = try encoder.encode(value)
+    data.append(0x0A)
+    if path == "-" {
+        FileHandle.standardOutput.write(data)
+    } else {
+        do { try data.write(to: URL(fileURLWithPath: path)) } catch {
+            throw ValidationError("cannot write JSON report to '\(path)': \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Histogram
+import Shadowcast
+
+/// The JSON of `shadowcast run`: the keys of `shadowcast load`'s report (`requests`,
+/// `duration_s`, `rps`, `errors`, `late`, `latency_ms`, `routes`, `histogram_us`, …) plus
+/// `scenario`, `rate_source`, `seed`, `shard`, `scheduled` and `faults`.
+///
+/// `latency_ms`, `histogram_us` and `errors` cover clean requests only (the SLO view); faulted
+/// requests are recorded under their own `fault:<kind>` routes and summarised in `faults`.
+struct RunReport: Encodable {
+    struct FaultReport: Encodable {
+        var generated: Int
+        var completed: UInt64
+        var errors: [String: UInt64]
+    }
+
+    var load: LoadReport
+    var scenario: String?
+    var rate_source: String
+    var seed: UInt64
+    var shard: String
+    var scheduled: Int
+    var faults: [String: FaultReport]
+
+    enum Keys: String, CodingKey { case scenario, rate_source, seed, shard, scheduled, faults }
+
+    init(result: EmissionResult, configuration: EmissionConfiguration, stats: SynthesisStats, options: SynthesisOptions, plan: RatePlan) {
+        var load = LoadReport(result: result, configuration: configuration)
+        let clean = RunReport.cleanLatency(result)
+        load.latency_ms = LatencySummary(microseconds: clean.latency)
+        load.service_ms = LatencySummary(microseconds: clean.service)
+        load.histogram_us = clean.latency.bucketPairs
+        var errors = EmissionErrorCounts()
+        for route in result.routes where !route.name.hasPrefix("fault:") { errors = errors + route.errors }
+        load.errors = Dictionary(uniqueKeysWithValues: errors.byKind.map { ($0.kind, $0.count) })
+        self.load = load
+        scenario = options.scenario?.name
+        rate_source = plan.source.description
+        seed = options.seed
+        shard = options.shard.description
+        scheduled = stats.scheduled
+        var faults: [String: FaultReport] = [:]
+        for (kind, count) in stats.faults {
+            let route = result.routes.first { $0.name == kind.routeName }
+            faults[kind.rawValue] = FaultReport(
+                generated: count, completed: route?.requests ?? 0,
+                errors: Dictionary(uniqueKeysWithValues: (route?.errors ?? EmissionErrorCounts()).byKind.map { ($0.kind, $0.count) }))
+        }
+        self.faults = faults
+    }
+
+    /// Latency of the clean routes only.
+    static func cleanLatency(_ result: EmissionResult) -> (latency: Histogram<UInt64>, service: Histogram<UInt64>) {
+        var latency = Histogram<UInt64>.microseconds()
+        var service = Histogram<UInt64>.microseconds()
+        for route in result.routes where !route.name.hasPrefix("fault:") {
+            latency.add(route.latency)
+            service.add(route.serviceTime)
+        }
+        return (latency, service)
+    }
+
+    func encode(to encoder: Encoder) throws {
+        try load.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encodeIfPresent(scenario, forKey: .scenario)
+        try container.encode(rate_source, forKey: .rate_source)
+        try container.encode(seed, forKey: .seed)
+        try container.encode(shard, forKey: .shard)
+        try container.encode(scheduled, forKey: .scheduled)
+        try container.encode(faults, forKey: .faults)
+    }
+}
+
+extension EmissionErrorCounts {
+    static func + (a: EmissionErrorCounts, b: EmissionErrorCounts) -> EmissionErrorCounts {
+        EmissionErrorCounts(refused: a.refused + b.refused, reset: a.reset + b.reset, timeout: a.timeout + b.timeout,
+                            closedEarly: a.closedEarly + b.closedEarly, parse: a.parse + b.parse, other: a.other + b.other)
+    }
+}
+
+/// Writes the HdrHistogram percentile distribution (`.hgrm` text, milliseconds) of clean requests.
+func writeHgrm(_ histogram: Histogram<UInt64>, to path: String) throws {
+    var text = ""
+    histogram.outputPercentileDistribution(to: &text, outputValueUnitScalingRatio: 1000)
+    do { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) } catch {
+        throw ValidationError("cannot write the .hgrm file '\(path)': \(error.localizedDescription)")
+    }
+}

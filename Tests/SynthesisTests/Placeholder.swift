@@ -1,4 +1,0 @@
-import Testing
-@testable import Synthesis
-
-// Suites for Synthesis arrive with its issue.
