@@ -46,7 +46,10 @@ public struct DemoConfiguration: Sendable, Equatable {
     /// Rate multiplier of the flash sale at its peak.
     public var flashSaleMultiplier = 5.0
     /// How far ahead the predictive autoscaler provisions, seconds of run time.
-    public var scalingLeadSeconds: Double = 6
+    public var scalingLeadSeconds: Double = 4
+    /// How long a new secondary instance takes to start taking requests, seconds (as in a
+    /// cloud; longer than the lead time, so the flash sale's onset outruns the scale-up).
+    public var instanceStartSeconds: Double = 8
     /// Whether to inject a few faults into the secondary's synthetic traffic.
     public var faults = true
     /// Whether to print live progress to standard error.
@@ -70,7 +73,8 @@ public struct DemoConfiguration: Sendable, Equatable {
         c.runSeconds = 12
         c.workersPerInstance = 2
         c.primaryInstances = 3
-        c.scalingLeadSeconds = 2
+        c.scalingLeadSeconds = 1
+        c.instanceStartSeconds = 2
         return c
     }
 
@@ -85,6 +89,9 @@ public struct DemoConfiguration: Sendable, Equatable {
         guard workersPerInstance >= 1, primaryInstances >= 1, secondaryInstances >= 1,
               maxSecondaryInstances >= secondaryInstances else {
             throw DemoError.invalid("instance counts must be >= 1 and max secondary >= initial secondary")
+        }
+        guard scalingLeadSeconds >= 0, instanceStartSeconds >= 0 else {
+            throw DemoError.invalid("lead and start-up times must be >= 0")
         }
         guard replayLoad > 0, syntheticLoad > 0, flashSaleMultiplier >= 1 else {
             throw DemoError.invalid("loads must be positive and the flash-sale multiplier >= 1")

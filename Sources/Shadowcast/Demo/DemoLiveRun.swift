@@ -154,7 +154,7 @@ struct DemoLiveRun: Sendable {
                             c.horizonSeconds / 3_600, compression, schedule.plan.expectedRequests / runSeconds, scenario.events.first?.start ?? 0,
                             c.flashSaleMultiplier, c.faults ? " + faults" : ""))
         let leadSeconds = c.scalingLeadSeconds
-        let startSeconds = max(1, runSeconds / 15)
+        let startSeconds = c.instanceStartSeconds
         let predictive = PredictiveConfiguration(
             capacityPerInstance: capacity * 0.8, headroom: 1.1, leadTime: leadSeconds, scaleDownDelay: runSeconds / 6,
             minReplicas: c.secondaryInstances, maxReplicas: c.maxSecondaryInstances)

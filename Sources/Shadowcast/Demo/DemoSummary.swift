@@ -123,17 +123,18 @@ enum DemoSummary {
         result.routes.filter { $0.name.hasPrefix("fault:") }.map { route in
             let kind = String(route.name.dropFirst("fault:".count))
             let failed = Int(route.errors.total)
-            let answered = Int(route.requests) - failed
+            let answered = Int(route.requests)
+            let injected = answered + failed
             let outcome: String
-            if route.requests == 0 {
+            if injected == 0 {
                 outcome = "not injected (no request drew it)"
             } else if failed == 0 {
-                outcome = "the Lab answered all \(route.requests) (it rejected or tolerated the malformed request and kept serving)"
+                outcome = "the Lab answered all \(injected) (it rejected or tolerated the malformed request and kept serving)"
             } else {
                 let kinds = route.errors.byKind.filter { $0.count > 0 }.map { "\($0.count) \($0.kind)" }.joined(separator: ", ")
                 outcome = "\(answered) answered, \(failed) ended without an answer (\(kinds)); other requests were unaffected"
             }
-            return FaultRecord(kind: kind, count: Int(route.requests), errorsCaused: failed, outcome: outcome)
+            return FaultRecord(kind: kind, count: injected, errorsCaused: failed, outcome: outcome)
         }
     }
 
@@ -166,8 +167,14 @@ enum DemoSummary {
                                      worst.route, worst.secondaryP99, worst.primaryP99, worst.p99Ratio, worst.secondaryErrorRate * 100, worst.primaryErrorRate * 100),
                     numbers: [.init(name: "p99_ratio", value: worst.p99Ratio), .init(name: "secondary_p99", value: worst.secondaryP99, unit: "ms")]))
             }
-            for finding in comparison.findings where finding.kind != .noRegression || out.isEmpty {
+            for finding in comparison.findings where finding.kind != .insufficientData && (finding.kind != .noRegression || out.isEmpty) {
                 out.append(Report.Finding(severity: severity(finding.severity), sentence: finding.message))
+            }
+            let sparse = comparison.routes.filter { $0.verdict == .insufficientData }.map(\.route)
+            if !sparse.isEmpty {
+                out.append(Report.Finding(
+                    severity: .info,
+                    sentence: "\(sparse.count) route(s) had too few requests on one side to compare: \(sparse.sorted().joined(separator: ", "))."))
             }
         }
         if let saturation = SaturationDetector().detect(live.secondary.saturation, subject: "The secondary") {
