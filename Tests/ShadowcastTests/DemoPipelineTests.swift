@@ -15,10 +15,13 @@ struct DemoPipelineTests {
         configuration.progress = false
         let outcome = try await DemoPipeline(configuration: configuration).run()
 
-        // Both files exist and the summary decodes to what the pipeline returned.
+        // Both files exist and the summary decodes to what the pipeline returned (dates are
+        // written to the second, so compare the measured sections).
         #expect(FileManager.default.fileExists(atPath: outcome.html.path))
         let summary = try SummaryCodec.read(from: outcome.summaryJSON)
-        #expect(summary == outcome.summary)
+        #expect(summary.timeline == outcome.summary.timeline)
+        #expect(summary.routes == outcome.summary.routes)
+        #expect(summary.scaling == outcome.summary.scaling)
 
         // History, forecast and the held-out actual.
         let traffic = try #require(summary.traffic)
