@@ -77,7 +77,8 @@ enum DemoSummary {
     static func backtest(_ result: ForecastResult) -> BacktestTable {
         let rows = result.backtest.keys.sorted { (result.backtest[$0]?.mase ?? .infinity) < (result.backtest[$1]?.mase ?? .infinity) }.map { name in
             let m = result.backtest[name]!
-            return BacktestRow(model: name, mase: m.mase, smape: m.smape, pinball: m.pinball, coverage: m.coverage80)
+            // The forecaster reports sMAPE in percent; the summary schema wants a fraction.
+            return BacktestRow(model: name, mase: m.mase, smape: m.smape / 100, pinball: m.pinball, coverage: m.coverage80)
         }
         return BacktestTable(rows: rows, chosen: result.model, reason: result.reason)
     }
@@ -88,7 +89,7 @@ enum DemoSummary {
         for row in backtest(result).rows {
             let name = row.model.padding(toLength: max(15, row.model.count), withPad: " ", startingAt: 0)
             lines.append((row.model == result.model ? "      → " : "        ") + name
-                         + String(format: "  %6.3f  %6.2f  %8.2f  %7.0f%%", row.mase, row.smape, row.pinball ?? .nan, (row.coverage ?? .nan) * 100))
+                         + String(format: "  %6.3f  %5.1f%%  %8.2f  %7.0f%%", row.mase, row.smape * 100, row.pinball ?? .nan, (row.coverage ?? .nan) * 100))
         }
         lines.append("      chosen: \(result.model) — \(result.reason)")
         return lines.joined(separator: "\n")
@@ -160,7 +161,10 @@ enum DemoSummary {
         var out: [Report.Finding] = []
         if let comparison {
             // The bottleneck: the route that degraded most on the secondary.
-            if let worst = comparison.routes.first(where: { $0.verdict == .regression }) {
+            // Ranked by the milliseconds added at p99 (a 0.5 ms route waiting 30 ms in a queue is
+            // a symptom, a slow route getting slower is the cause).
+            if let worst = comparison.routes.filter({ $0.verdict == .regression })
+                .max(by: { $0.secondaryP99 - $0.primaryP99 < $1.secondaryP99 - $1.primaryP99 }) {
                 out.append(Report.Finding(
                     severity: worst.p99Ratio >= 2 || worst.errorRegression ? .critical : .warning,
                     sentence: String(format: "Bottleneck: %@ degraded most on the secondary under the forecast load — p99 %.0f ms vs %.0f ms on the primary (%.1fx), errors %.1f%% vs %.1f%%.",
