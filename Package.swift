@@ -102,6 +102,7 @@ var targets: [Target] = [
         dependencies: [
             "Traffic", "Profiler", "Forecast", "Synthesis", "Emission", "Monitor", "Autoscale",
             "Lab", "Shadow", "Report", "Telemetry",
+            .product(name: "Logging", package: "swift-log"),
         ]),
     .executableTarget(
         name: "shadowcast",
