@@ -36,7 +36,7 @@ struct DemoLiveRun: Sendable {
         var decisions: [(decision: ScaleDecision, outcomes: [HookOutcome])]
         /// Run time at which each scale-up's new instances started taking requests.
         var instancesReady: [(t: Double, instances: Int)]
-        var plannedUpper: [Autoscale.ForecastPoint]
+        var plannedUpper: [RateForecastPoint]
         var shadow: ShadowStats?
         var leadSeconds: Double
         var instanceStartSeconds: Double
@@ -147,7 +147,7 @@ struct DemoLiveRun: Sendable {
         }
         // What the predictive autoscaler sees: the secondary's planned load at the forecast's
         // upper quantile (flash sale included) plus the mirrored replay.
-        let forecast = upperPlan.segments.map { Autoscale.ForecastPoint(time: $0.start, upperRate: $0.rate + replayRate) }
+        let forecast = upperPlan.segments.map { RateForecastPoint(time: $0.start, upperRate: $0.rate + replayRate) }
         console.step(String(format: "      replaying %d requests (%.0f min of log, %.0fx faster) through the shadow proxy to the primary, mirrored to the secondary",
                             slice.count, slice.logSpan / 60, slice.compression))
         console.step(String(format: "      secondary: the next %.0f h forecast (%.0fx faster, ~%.0f req/s mean) + flash sale at t=%.0f s (x%.0f)%@",

@@ -114,7 +114,7 @@ public struct DemoPipeline: Sendable {
         console.step("      training the forecaster (LSTM vs baselines, \(c.backtestOrigins) backtest origin(s), budget \(Int(c.trainingBudgetSeconds)) s)")
         let forecast: ForecastResult
         do {
-            forecast = try profile.attachForecast(horizonSeconds: c.horizonSeconds, configuration: forecastConfiguration)
+            forecast = try profile.attachForecast(horizonSeconds: c.horizonSeconds, configuration: forecastConfiguration).result
         } catch {
             throw DemoError.stage("forecast", "\(error)")
         }
