@@ -31,6 +31,7 @@ struct LoadCommand: AsyncParsableCommand {
     var requests: Int?
 
     @OptionGroup var options: EmitterOptions
+    @OptionGroup var thresholds: ThresholdOptions
 
     func validate() throws {
         if rate != nil && max { throw ValidationError("--rate and --max exclude each other") }
@@ -51,6 +52,7 @@ struct LoadCommand: AsyncParsableCommand {
             let report = LoadReport(result: result, configuration: configuration)
             if options.json != "-" { print(LoadTextReport.render(result, report: report, url: url.text), terminator: "") }
             if let path = options.json { try writeJSON(report, to: path) }
+            try thresholds.check(ThresholdMetrics(result), quietStandardOutput: options.json == "-")
         } catch let error as EmissionError {
             throw ValidationError(error.description)
         }

@@ -22,6 +22,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var synthesis: SynthesisArguments
     @OptionGroup var emitter: EmitterOptions
     @OptionGroup(title: "Autoscaling") var autoscaling: AutoscaleOptions
+    @OptionGroup var thresholds: ThresholdOptions
 
     @Option(help: "Prometheus series the reactive policy reads as utilization (0…1) from the target's /metrics.")
     var utilizationMetric = "lab_utilization"
@@ -91,6 +92,8 @@ struct RunCommand: AsyncParsableCommand {
             if emitter.json != "-" { print(RunTextReport.render(result, report: report, stats: stats), terminator: "") }
             if let path = emitter.json { try writeJSON(report, to: path) }
             if let hgrm { try writeHgrm(RunReport.cleanLatency(result).latency, to: hgrm) }
+            // Thresholds judge the clean requests: faulted ones are reported apart.
+            try thresholds.check(ThresholdMetrics(result, latency: RunReport.cleanLatency(result).latency), quietStandardOutput: emitter.json == "-")
         } catch let error as EmissionError {
             throw ValidationError(error.description)
         }

@@ -5,13 +5,10 @@ import Shadowcast
 /// Options every run-like verb (`load`, `run`, `demo`, `shadow`) shares: thresholds, the report
 /// folder, live progress and the Prometheus endpoint. Use with `@OptionGroup var report: ReportOptions`.
 struct ReportOptions: ParsableArguments {
-    @Option(name: .customLong("threshold"), parsing: .singleValue,
-            help: ArgumentHelp("Pass/fail condition, repeatable: p99<200ms, p50<=20ms, errors<1%, rps>=1000, late<0.5%. A failed threshold exits with code \(ReportOptions.thresholdExitCode).",
-                               valueName: "expr"),
-            transform: { text in
-                do { return try Threshold(parsing: text) } catch { throw ValidationError(String(describing: error)) }
-            })
-    var thresholds: [Threshold] = []
+    @OptionGroup var thresholdOptions: ThresholdOptions
+
+    /// The `--threshold` conditions.
+    var thresholds: [Threshold] { thresholdOptions.thresholds }
 
     @Option(name: .customLong("report-dir"), help: ArgumentHelp("Folder in which to write shadowcast-report/ (index.html, summary.json).", valueName: "dir"))
     var reportDirectory: String = "."
@@ -26,7 +23,7 @@ struct ReportOptions: ParsableArguments {
     var metricsPort: Int?
 
     /// Exit code of a run whose thresholds failed (the same as k6, so CI scripts carry over).
-    static let thresholdExitCode: Int32 = 99
+    static let thresholdExitCode: Int32 = ThresholdOptions.exitCode
 
     func validate() throws {
         if let port = metricsPort, !(0...65535).contains(port) {
