@@ -86,7 +86,7 @@ var targets: [Target] = [
             .product(name: "Histogram", package: "hdrhistogram-swift"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-    .target(name: "Report"),
+    .target(name: "Report", dependencies: ["Traffic"]),
     .target(
         name: "Telemetry",
         dependencies: [

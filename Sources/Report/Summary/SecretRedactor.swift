@@ -1,6 +1,9 @@
 import Foundation
+import Traffic
 
 /// Removes secrets from command lines and URLs before they go into a summary or report.
+/// Which headers and query keys are secret is `Traffic.Redactor`'s rule, the one the profiler
+/// and the proxy apply to traffic.
 ///
 /// Redacts: values of `Authorization`, `Proxy-Authorization`, `Cookie` and `Set-Cookie`
 /// headers given as `Name: value` arguments; credentials in URLs (`user:pass@`); and values of
@@ -9,8 +12,6 @@ public enum SecretRedactor {
     /// What replaces a secret.
     public static let mask = "REDACTED"
 
-    static let secretHeaders: Set<String> = ["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"]
-    static let secretQueryHints = ["token", "key", "secret", "password", "passwd", "pwd", "auth", "session", "signature", "sig", "credential", "jwt"]
 
     /// Redacts every argument of a command line, including the value after a secret-looking
     /// flag (`--token X`, `--password X`, `--api-key X`) and `--flag=value` forms of those.
@@ -49,7 +50,7 @@ public enum SecretRedactor {
         if let colon = argument.firstIndex(of: ":") {
             let name = argument[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
             let bareName = name.split(separator: "=").last.map(String.init) ?? name
-            if secretHeaders.contains(bareName) {
+            if Redactor.isSecretHeader(bareName) {
                 return String(argument[...colon]) + " " + mask
             }
         }
@@ -73,7 +74,7 @@ public enum SecretRedactor {
         let redactedPairs = query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
             guard let eq = pair.firstIndex(of: "=") else { return String(pair) }
             let name = pair[..<eq].lowercased()
-            if secretQueryHints.contains(where: { name.contains($0) }) {
+            if Redactor.isCredentialKey(name) {
                 return String(pair[...eq]) + mask
             }
             return String(pair)
