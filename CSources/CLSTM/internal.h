@@ -28,6 +28,26 @@ void clstm_gates_backward_avx2(const float *act, const float *c, const float *c_
 typedef void (*clstm_gates_backward_fn)(const float *, const float *, const float *, const float *,
                                         const float *, float *, float *, int, int);
 
+/* Fused recurrent kernels (recurrent_avx2.c), used when the ISA is AVX2. Rows (sequences) are
+ * processed in tiles of CLSTM_TILE_ROWS; [r0, r1) is the range of rows handled by one call. */
+#define CLSTM_TILE_ROWS 6
+/* floats of scratch one thread needs for the fused kernels */
+#define CLSTM_SCRATCH_FLOATS(H) ((size_t)3 * CLSTM_TILE_ROWS * (size_t)(H) + 16)
+size_t clstm_fwd_pack_floats(int In, int H);
+size_t clstm_bwd_pack_floats(int H);
+void clstm_fwd_pack(const float *Wx, const float *Wh, const float *bias, int In, int H, float *out);
+void clstm_bwd_pack(const float *Wh, int H, float *out);
+/* Forward of one layer over T steps for rows [r0, r1). x: [T][B][In]. Training: h_all, c_all,
+ * act_all ([T][B][H], [T][B][H], [T][B][4H], activated gates) all non-NULL. Inference: c_all and
+ * act_all NULL; h_all non-NULL stores every step, or NULL stores only the last step in h_last. */
+void clstm_fwd_layer_avx2(const float *pk, int In, int H, int T, int B, int r0, int r1, const float *x,
+                          float *h_all, float *c_all, float *act_all, float *h_last, float *scratch);
+/* Backward through the steps of one layer for rows [r0, r1): writes dG [T][B][4H]. dh_above_all
+ * ([T][B][H], from the layer above) or dh_top ([B][H], head, last step only) gives dL/dh. */
+void clstm_bwd_layer_avx2(const float *pk, int H, int T, int B, int r0, int r1, const float *act,
+                          const float *c_all, const float *dh_above_all, const float *dh_top, float *dg_all,
+                          float *scratch);
+
 int clstm_cpu_has_avx2(void);
 int clstm_cpu_has_avx512(void);
 #endif
