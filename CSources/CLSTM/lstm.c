@@ -42,12 +42,24 @@ struct clstm_ctx {
     int fused;
     float *pk_fwd[CLSTM_MAX_LAYERS]; /* packed [Wh; Wx; b] per layer, re-packed at every call */
     float *pk_bwd[CLSTM_MAX_LAYERS]; /* packed Wh for dh = dG Wh (training) */
-    float *scratch;                  /* n_scratch x CLSTM_SCRATCH_FLOATS(H): one slice per worker */
+    float *scratch;                  /* n_scratch x worker_slice(): one slice per worker */
     int n_scratch;
     float *inf_hlast; /* [B][H]: last hidden state of the top layer (inference) */
 };
 
 #define CLSTM_MAX_WORKERS 64
+
+static size_t up16(size_t n) { return (n + 15) & ~(size_t)15; }
+static int max_input(const clstm_config *c) { return c->input_size > c->hidden_size ? c->input_size : c->hidden_size; }
+/* gradient accumulators of one worker: dWh, dWx, db of the widest layer */
+static size_t worker_acc_floats(const clstm_config *c) {
+    const size_t G = 4 * (size_t)c->hidden_size;
+    return up16(G * c->hidden_size) + up16(G * max_input(c)) + up16(G);
+}
+/* scratch of one worker: kernel workspace, then gradient accumulators */
+static size_t worker_slice(const clstm_config *c) {
+    return up16(clstm_scratch_floats(max_input(c), c->hidden_size)) + worker_acc_floats(c);
+}
 
 const char *clstm_strerror(int code) {
     switch (code) {
@@ -182,7 +194,7 @@ int clstm_create(const clstm_config *config, clstm_ctx **out) {
             fused_ok = fused_ok && ctx->pk_fwd[l];
         }
         ctx->n_scratch = c.threads < CLSTM_MAX_WORKERS ? c.threads : CLSTM_MAX_WORKERS;
-        ctx->scratch = falloc((size_t)ctx->n_scratch * CLSTM_SCRATCH_FLOATS(H));
+        ctx->scratch = falloc((size_t)ctx->n_scratch * worker_slice(&c));
         ctx->inf_hlast = falloc((size_t)c.max_batch * H);
         fused_ok = fused_ok && ctx->scratch && ctx->inf_hlast;
     }
@@ -250,7 +262,8 @@ static int ensure_training(clstm_ctx *ctx) {
     ok = ok && ctx->dg && ctx->dx[0] && ctx->dx[1] && ctx->dh_rec && ctx->dc && ctx->dh_top;
     if (ctx->fused)
         for (int l = 0; l < c.layers; l++) {
-            ctx->pk_bwd[l] = falloc(clstm_bwd_pack_floats(c.hidden_size));
+            ctx->pk_bwd[l] = falloc(clstm_bwd_pack_floats(c.hidden_size, c.hidden_size) +
+                                    (l > 0 ? clstm_bwd_pack_floats(c.hidden_size, c.hidden_size) : 0));
             ok = ok && ctx->pk_bwd[l];
         }
     if (!ok) {
@@ -270,7 +283,7 @@ int clstm_set_threads(clstm_ctx *ctx, int threads) {
     if (ctx->fused) {
         const int want = threads < CLSTM_MAX_WORKERS ? threads : CLSTM_MAX_WORKERS;
         if (want > ctx->n_scratch) {
-            float *s = falloc((size_t)want * CLSTM_SCRATCH_FLOATS(ctx->cfg.hidden_size));
+            float *s = falloc((size_t)want * worker_slice(&ctx->cfg));
             if (!s) return CLSTM_ENOMEM;
             free(ctx->scratch);
             ctx->scratch = s;
@@ -282,20 +295,22 @@ int clstm_set_threads(clstm_ctx *ctx, int threads) {
 }
 
 /* Rows of a batch, split by tiles between worker threads, for the fused kernels. Each row's
- * result depends only on that row, so the split does not change any result. */
+ * activations and input gradients depend only on that row, so the split does not change them;
+ * weight gradients are summed per worker and then over workers in worker order, so they are
+ * deterministic for a given thread count. */
 struct row_job {
     clstm_ctx *ctx;
     int backward, l, B, r0, r1;
-    const float *x, *dabove, *dtop;
-    float *h_all, *c_all, *act, *h_last, *dg, *scratch;
+    const float *x;
+    float *h_all, *c_all, *act, *h_last, *scratch;
+    clstm_bwd_args bwd;
 };
 
 static void row_job_run(const struct row_job *j) {
     const clstm_ctx *ctx = j->ctx;
     const int H = ctx->cfg.hidden_size, T = ctx->cfg.seq_len;
     if (j->backward)
-        clstm_bwd_layer_avx2(ctx->pk_bwd[j->l], H, T, j->B, j->r0, j->r1, j->act, j->c_all, j->dabove,
-                             j->dtop, j->dg, j->scratch);
+        clstm_bwd_layer_avx2(&j->bwd, j->r0, j->r1, j->scratch);
     else
         clstm_fwd_layer_avx2(ctx->pk_fwd[j->l], layer_input(ctx, j->l), H, T, j->B, j->r0, j->r1, j->x,
                              j->h_all, j->c_all, j->act, j->h_last, j->scratch);
@@ -314,13 +329,21 @@ static void run_rows(clstm_ctx *ctx, const struct row_job *tmpl) {
     struct row_job jobs[CLSTM_MAX_WORKERS];
     pthread_t th[CLSTM_MAX_WORKERS];
     int started[CLSTM_MAX_WORKERS] = {0};
-    const size_t slice = CLSTM_SCRATCH_FLOATS(ctx->cfg.hidden_size);
+    const size_t slice = worker_slice(&ctx->cfg), acc_off = slice - worker_acc_floats(&ctx->cfg);
+    const size_t G = 4 * (size_t)tmpl->bwd.H, nWh = G * tmpl->bwd.H, nWx = G * tmpl->bwd.In;
     for (int k = 0; k < nt; k++) {
         jobs[k] = *tmpl;
         const int t0 = (int)((long)tiles * k / nt), t1 = (int)((long)tiles * (k + 1) / nt);
         jobs[k].r0 = t0 * CLSTM_TILE_ROWS;
         jobs[k].r1 = t1 * CLSTM_TILE_ROWS < tmpl->B ? t1 * CLSTM_TILE_ROWS : tmpl->B;
         jobs[k].scratch = ctx->scratch + (size_t)k * slice;
+        if (tmpl->backward && k > 0) { /* workers after the first sum into their own accumulators */
+            float *acc = jobs[k].scratch + acc_off;
+            jobs[k].bwd.dWh = acc;
+            jobs[k].bwd.dWx = acc + up16(nWh);
+            jobs[k].bwd.db = acc + up16(nWh) + up16(nWx);
+            memset(acc, 0, worker_acc_floats(&ctx->cfg) * sizeof(float));
+        }
     }
     for (int k = 1; k < nt; k++) started[k] = pthread_create(&th[k], NULL, row_job_thread, &jobs[k]) == 0;
     row_job_run(&jobs[0]);
@@ -328,6 +351,13 @@ static void run_rows(clstm_ctx *ctx, const struct row_job *tmpl) {
         if (started[k]) pthread_join(th[k], NULL);
         else row_job_run(&jobs[k]); /* could not start a thread: same result, run it here */
     }
+    if (tmpl->backward)
+        for (int k = 1; k < nt; k++) {
+            const clstm_bwd_args *a = &jobs[k].bwd;
+            for (size_t i = 0; i < nWh; i++) tmpl->bwd.dWh[i] += a->dWh[i];
+            for (size_t i = 0; i < nWx; i++) tmpl->bwd.dWx[i] += a->dWx[i];
+            for (size_t i = 0; i < G; i++) tmpl->bwd.db[i] += a->db[i];
+        }
 }
 
 size_t clstm_param_count(const clstm_ctx *ctx) { return ctx ? ctx->n_params : 0; }
@@ -456,11 +486,22 @@ int clstm_backward(clstm_ctx *ctx, const float *dy) {
         float *dbias = ctx->grads + ctx->tensors[3 * l + 2].offset;
         const float *dabove = l == L - 1 ? NULL : ctx->dx[l & 1]; /* written by layer l+1 */
         if (ctx->fused) {
-            clstm_bwd_pack(Wh, H, ctx->pk_bwd[l]);
-            struct row_job j = {.ctx = ctx, .backward = 1, .l = l, .B = B, .act = w->gates, .c_all = w->c,
-                                .dabove = dabove, .dtop = l == L - 1 ? ctx->dh_top : NULL, .dg = ctx->dg};
+            float *pk_wx = ctx->pk_bwd[l] + clstm_bwd_pack_floats(H, H);
+            clstm_bwd_pack(Wh, H, H, ctx->pk_bwd[l]);
+            if (l > 0) clstm_bwd_pack(Wx, In, H, pk_wx);
+            memset(dWx, 0, (size_t)4 * H * In * sizeof(float));
+            memset(dWh, 0, (size_t)4 * H * H * sizeof(float));
+            memset(dbias, 0, (size_t)4 * H * sizeof(float));
+            struct row_job j = {.ctx = ctx, .backward = 1, .l = l, .B = B};
+            j.bwd = (clstm_bwd_args){.In = In, .H = H, .T = T, .B = B, .pk_wh = ctx->pk_bwd[l], .pk_wx = pk_wx,
+                                     .act = w->gates, .c = w->c, .h = w->h, .x = X, .dh_above = dabove,
+                                     .dh_top = l == L - 1 ? ctx->dh_top : NULL,
+                                     .dx = l > 0 ? ctx->dx[(l - 1) & 1] : NULL,
+                                     .dWh = dWh, .dWx = dWx, .db = dbias};
             run_rows(ctx, &j);
-        } else {
+            continue;
+        }
+        {
         memset(ctx->dc, 0, hstride * sizeof(float));
         for (int t = T - 1; t >= 0; t--) {
             const float *da = l == L - 1 ? (t == T - 1 ? ctx->dh_top : NULL) : dabove + t * hstride;

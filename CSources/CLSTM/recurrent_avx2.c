@@ -11,15 +11,25 @@
  * order: results do not depend on the tiling or on how tiles are split between threads.
  *
  * Backward: per (row tile, step), the gate backward (clstm_gates_backward_avx2) on the tile's
- * rows, then dh_{t-1} = dG·Wh with a register-blocked kernel over Wh packed into 16-column
- * panels [nb][4H][16]. The weight gradients are left to large GEMMs over all steps (lstm.c). */
+ * rows, then dh_{t-1} = dG·Wh (and dx = dG·Wx for the layer below) with a register-blocked kernel
+ * over weights packed into 16-column panels [nb][4H][16]. dG never leaves the tile: every
+ * CLSTM_BWD_STEPS steps, the tile's dG rows update dWh, dWx and db in one rank-(steps x rows)
+ * product while they are still in cache. Weight gradients are summed per worker in a fixed
+ * order, then the workers' sums are added in worker order: deterministic for a thread count. */
 #include "internal.h"
 #include <string.h>
 
 #define MR 6 /* rows (sequences) per tile */
 
 size_t clstm_fwd_pack_floats(int In, int H) { return (size_t)((H + 3) / 4) * 16 * (size_t)(1 + H + In); }
-size_t clstm_bwd_pack_floats(int H) { return (size_t)((H + 15) / 16) * 16 * (size_t)(4 * H); }
+size_t clstm_bwd_pack_floats(int N, int H) { return (size_t)((N + 15) / 16) * 16 * (size_t)(4 * H); }
+
+size_t clstm_scratch_floats(int In, int H) {
+    const size_t G = 4 * (size_t)H, Hp = ((size_t)H + 15) & ~(size_t)15, Ip = ((size_t)In + 15) & ~(size_t)15;
+    const size_t fwd = 3 * MR * (size_t)H + 16;
+    const size_t bwd = 2 * (MR * (size_t)H + 16) + CLSTM_BWD_STEPS * MR * (G + Hp + Ip) + 48;
+    return fwd > bwd ? fwd : bwd;
+}
 
 void clstm_fwd_pack(const float *Wx, const float *Wh, const float *bias, int In, int H, float *out) {
     const int njb = (H + 3) / 4;
@@ -37,14 +47,14 @@ void clstm_fwd_pack(const float *Wx, const float *Wh, const float *bias, int In,
     }
 }
 
-void clstm_bwd_pack(const float *Wh, int H, float *out) {
-    const int nnb = (H + 15) / 16;
+void clstm_bwd_pack(const float *W, int N, int H, float *out) {
+    const int nnb = (N + 15) / 16;
     for (int nb = 0; nb < nnb; nb++) {
         float *p = out + (size_t)nb * 16 * 4 * H;
         for (int k = 0; k < 4 * H; k++)
             for (int col = 0; col < 16; col++) {
                 const int n = nb * 16 + col;
-                p[(size_t)k * 16 + col] = n < H ? Wh[(size_t)k * H + n] : 0.0f;
+                p[(size_t)k * 16 + col] = n < N ? W[(size_t)k * N + n] : 0.0f;
             }
     }
 }
@@ -108,12 +118,14 @@ AVX2_FN void fwd_step(const int mr, const float *restrict pk, int H, int In, con
         const float *w = pk + jb * P;
         __m256 a0[MR], a1[MR];
         const __m256 b0 = _mm256_load_ps(w), b1 = _mm256_load_ps(w + 8);
+        #pragma GCC unroll 6
         for (int r = 0; r < mr; r++) { a0[r] = b0; a1[r] = b1; }
         w += 16;
         if (hp) {
 #pragma GCC unroll 4
             for (int k = 0; k < H; k++) {
                 const __m256 w0 = _mm256_load_ps(w + 16 * k), w1 = _mm256_load_ps(w + 16 * k + 8);
+                #pragma GCC unroll 6
                 for (int r = 0; r < mr; r++) {
                     const __m256 s = _mm256_broadcast_ss(hp + (size_t)r * H + k);
                     a0[r] = _mm256_fmadd_ps(s, w0, a0[r]);
@@ -125,6 +137,7 @@ AVX2_FN void fwd_step(const int mr, const float *restrict pk, int H, int In, con
 #pragma GCC unroll 4
         for (int k = 0; k < In; k++) {
             const __m256 w0 = _mm256_load_ps(w + 16 * k), w1 = _mm256_load_ps(w + 16 * k + 8);
+            #pragma GCC unroll 6
             for (int r = 0; r < mr; r++) {
                 const __m256 s = _mm256_broadcast_ss(x + (size_t)r * In + k);
                 a0[r] = _mm256_fmadd_ps(s, w0, a0[r]);
@@ -132,6 +145,7 @@ AVX2_FN void fwd_step(const int mr, const float *restrict pk, int H, int In, con
             }
         }
         /* a0 = [i | f] -> sigmoid; a1 = [g | o] -> [tanh | sigmoid] = two_one*sigmoid(two_one*x) - one_zero */
+        #pragma GCC unroll 6
         for (int r = 0; r < mr; r++) {
             a0[r] = rk_sigmoid8(a0[r]);
             a1[r] = _mm256_fmsub_ps(two_one, rk_sigmoid8(_mm256_mul_ps(a1[r], two_one)), one_zero);
@@ -139,6 +153,7 @@ AVX2_FN void fwd_step(const int mr, const float *restrict pk, int H, int In, con
         const int j0 = jb * 4, nj = H - j0 < 4 ? H - j0 : 4;
         const __m128i m = tail_mask(nj);
         if (act)
+            #pragma GCC unroll 6
             for (int r = 0; r < mr; r++) {
                 float *ar = act + (size_t)r * 4 * H + j0;
                 store4(ar, _mm256_castps256_ps128(a0[r]), nj, m);
@@ -147,6 +162,7 @@ AVX2_FN void fwd_step(const int mr, const float *restrict pk, int H, int In, con
                 store4(ar + 3 * H, _mm256_extractf128_ps(a1[r], 1), nj, m);
             }
         /* rows in pairs (r, s): lanes 0..3 row r, 4..7 row s */
+        #pragma GCC unroll 6
         for (int r = 0; r < mr; r += 2) {
             const int s = r + 1 < mr ? r + 1 : r;
             const __m256 I = _mm256_permute2f128_ps(a0[r], a0[s], 0x20);
@@ -201,16 +217,19 @@ void clstm_fwd_layer_avx2(const float *pk, int In, int H, int T, int B, int r0, 
     }
 }
 
-/* dr[r][0..H) = sum_k dg[r][k] * Wh[k][.] for rows [0, mr); dg row stride 4H, dr row stride H. */
-AVX2_FN void bwd_rec(const int mr, const float *restrict pk, int H, const float *dg, float *dr) {
-    const int nnb = (H + 15) / 16, K = 4 * H;
+/* out[r][0..N) = sum_k dg[r][k] * W[k][.] for rows [0, mr), k over K = 4H; W packed in 16-column
+ * panels [nb][K][16]; dg row stride K, out row stride N. */
+AVX2_FN void bwd_rec(const int mr, const float *restrict pk, int K, int N, const float *dg, float *out) {
+    const int nnb = (N + 15) / 16;
     for (int nb = 0; nb < nnb; nb++) {
         const float *w = pk + (size_t)nb * 16 * K;
         __m256 a0[MR], a1[MR];
+        #pragma GCC unroll 6
         for (int r = 0; r < mr; r++) { a0[r] = _mm256_setzero_ps(); a1[r] = _mm256_setzero_ps(); }
 #pragma GCC unroll 4
         for (int k = 0; k < K; k++) {
             const __m256 w0 = _mm256_load_ps(w + 16 * k), w1 = _mm256_load_ps(w + 16 * k + 8);
+            #pragma GCC unroll 6
             for (int r = 0; r < mr; r++) {
                 const __m256 s = _mm256_broadcast_ss(dg + (size_t)r * K + k);
                 a0[r] = _mm256_fmadd_ps(s, w0, a0[r]);
@@ -218,49 +237,139 @@ AVX2_FN void bwd_rec(const int mr, const float *restrict pk, int H, const float 
             }
         }
         const int n0 = nb * 16;
+        #pragma GCC unroll 6
         for (int r = 0; r < mr; r++) {
-            float *o = dr + (size_t)r * H + n0;
-            if (n0 + 16 <= H) {
+            float *o = out + (size_t)r * N + n0;
+            if (n0 + 16 <= N) {
                 _mm256_storeu_ps(o, a0[r]);
                 _mm256_storeu_ps(o + 8, a1[r]);
             } else {
                 float tmp[16];
                 _mm256_storeu_ps(tmp, a0[r]);
                 _mm256_storeu_ps(tmp + 8, a1[r]);
-                memcpy(o, tmp, (size_t)(H - n0) * sizeof(float));
+                memcpy(o, tmp, (size_t)(N - n0) * sizeof(float));
             }
         }
     }
 }
 
-__attribute__((target("avx2,fma"))) static void bwd_rec_any(int mr, const float *pk, int H, const float *dg,
-                                                            float *dr) {
+__attribute__((target("avx2,fma"))) static void bwd_rec_any(int mr, const float *pk, int K, int N,
+                                                            const float *dg, float *out) {
     switch (mr) {
-    case 6: bwd_rec(6, pk, H, dg, dr); break;
-    case 5: bwd_rec(5, pk, H, dg, dr); break;
-    case 4: bwd_rec(4, pk, H, dg, dr); break;
-    case 3: bwd_rec(3, pk, H, dg, dr); break;
-    case 2: bwd_rec(2, pk, H, dg, dr); break;
-    default: bwd_rec(1, pk, H, dg, dr); break;
+    case 6: bwd_rec(6, pk, K, N, dg, out); break;
+    case 5: bwd_rec(5, pk, K, N, dg, out); break;
+    case 4: bwd_rec(4, pk, K, N, dg, out); break;
+    case 3: bwd_rec(3, pk, K, N, dg, out); break;
+    case 2: bwd_rec(2, pk, K, N, dg, out); break;
+    default: bwd_rec(1, pk, K, N, dg, out); break;
     }
 }
 
-void clstm_bwd_layer_avx2(const float *pk, int H, int T, int B, int r0, int r1, const float *act,
-                          const float *c_all, const float *dh_above_all, const float *dh_top, float *dg_all,
-                          float *scratch) {
-    const size_t hs = (size_t)B * H;
-    float *dc = scratch, *dr = scratch + MR * H;
+/* C[m][n] += sum_k A[k][m] * Bm[k][n] for m in [m0, m0 + mm), all n < N (C row stride N).
+ * A: [K][M] (row stride M), Bm: [K][Np] with Np = N rounded up to 16, zero padded. */
+AVX2_FN void wgrad_rows(const int mm, int m0, int M, int N, int K, const float *A, const float *Bm, float *C) {
+    const int Np = (N + 15) & ~15;
+    for (int n0 = 0; n0 < N; n0 += 16) {
+        __m256 a0[MR], a1[MR];
+        #pragma GCC unroll 6
+        for (int i = 0; i < mm; i++) { a0[i] = _mm256_setzero_ps(); a1[i] = _mm256_setzero_ps(); }
+#pragma GCC unroll 4
+        for (int k = 0; k < K; k++) {
+            const __m256 b0 = _mm256_load_ps(Bm + (size_t)k * Np + n0), b1 = _mm256_load_ps(Bm + (size_t)k * Np + n0 + 8);
+            #pragma GCC unroll 6
+            for (int i = 0; i < mm; i++) {
+                const __m256 s = _mm256_broadcast_ss(A + (size_t)k * M + m0 + i);
+                a0[i] = _mm256_fmadd_ps(s, b0, a0[i]);
+                a1[i] = _mm256_fmadd_ps(s, b1, a1[i]);
+            }
+        }
+        #pragma GCC unroll 6
+        for (int i = 0; i < mm; i++) {
+            float *c = C + (size_t)(m0 + i) * N + n0;
+            if (n0 + 16 <= N) {
+                _mm256_storeu_ps(c, _mm256_add_ps(_mm256_loadu_ps(c), a0[i]));
+                _mm256_storeu_ps(c + 8, _mm256_add_ps(_mm256_loadu_ps(c + 8), a1[i]));
+            } else {
+                float tmp[16];
+                _mm256_storeu_ps(tmp, a0[i]);
+                _mm256_storeu_ps(tmp + 8, a1[i]);
+                for (int n = 0; n < N - n0; n++) c[n] += tmp[n];
+            }
+        }
+    }
+}
+
+__attribute__((target("avx2,fma"))) static void wgrad(int M, int N, int K, const float *A, const float *Bm,
+                                                      float *C) {
+    int m0 = 0;
+    for (; m0 + MR <= M; m0 += MR) wgrad_rows(MR, m0, M, N, K, A, Bm, C);
+    switch (M - m0) {
+    case 5: wgrad_rows(5, m0, M, N, K, A, Bm, C); break;
+    case 4: wgrad_rows(4, m0, M, N, K, A, Bm, C); break;
+    case 3: wgrad_rows(3, m0, M, N, K, A, Bm, C); break;
+    case 2: wgrad_rows(2, m0, M, N, K, A, Bm, C); break;
+    case 1: wgrad_rows(1, m0, M, N, K, A, Bm, C); break;
+    default: break;
+    }
+}
+
+__attribute__((target("avx2,fma"))) static void colsum(int M, int K, const float *A, float *acc) {
+    int m = 0;
+    for (; m + 8 <= M; m += 8) {
+        __m256 s = _mm256_loadu_ps(acc + m);
+        for (int k = 0; k < K; k++) s = _mm256_add_ps(s, _mm256_loadu_ps(A + (size_t)k * M + m));
+        _mm256_storeu_ps(acc + m, s);
+    }
+    for (; m < M; m++)
+        for (int k = 0; k < K; k++) acc[m] += A[(size_t)k * M + m];
+}
+
+/* copies mr rows of n floats (row stride n) into rows of stride np = n rounded up to 16, zero padded */
+static void copy_rows_padded(int mr, int n, const float *src, float *dst) {
+    const int np = (n + 15) & ~15;
+    #pragma GCC unroll 6
+    for (int r = 0; r < mr; r++) {
+        if (src) memcpy(dst + (size_t)r * np, src + (size_t)r * n, (size_t)n * sizeof(float));
+        else memset(dst + (size_t)r * np, 0, (size_t)n * sizeof(float));
+        memset(dst + (size_t)r * np + n, 0, (size_t)(np - n) * sizeof(float));
+    }
+}
+
+#define BWD_STEPS CLSTM_BWD_STEPS
+static size_t up16(size_t n) { return (n + 15) & ~(size_t)15; }
+
+void clstm_bwd_layer_avx2(const clstm_bwd_args *a, int r0, int r1, float *scratch) {
+    const int H = a->H, T = a->T, B = a->B, In = a->In, G = 4 * H;
+    const size_t hs = (size_t)B * H, xs = (size_t)B * In;
+    const size_t Hp = up16(H), Ip = up16(In);
+    float *dc = scratch;
+    float *dr = dc + up16((size_t)MR * H);
+    float *dgb = dr + up16((size_t)MR * H);                /* [S][mr][4H] */
+    float *hb = dgb + up16((size_t)BWD_STEPS * MR * G);     /* [S][mr][Hp] */
+    float *xb = hb + up16((size_t)BWD_STEPS * MR * Hp);     /* [S][mr][Ip] */
     for (int rb = r0; rb < r1; rb += MR) {
         const int mr = r1 - rb < MR ? r1 - rb : MR;
         memset(dc, 0, (size_t)mr * H * sizeof(float));
+        int nbuf = 0;
         for (int t = T - 1; t >= 0; t--) {
             const size_t off = t * hs + (size_t)rb * H;
-            const float *da = dh_above_all ? dh_above_all + off
-                              : (t == T - 1 && dh_top) ? dh_top + (size_t)rb * H : NULL;
-            float *dg = dg_all + off * 4;
-            clstm_gates_backward_avx2(act + off * 4, c_all + off, t > 0 ? c_all + off - hs : NULL, da,
+            const float *da = a->dh_above ? a->dh_above + off
+                              : (t == T - 1 && a->dh_top) ? a->dh_top + (size_t)rb * H : NULL;
+            float *dg = dgb + (size_t)nbuf * mr * G;
+            clstm_gates_backward_avx2(a->act + off * 4, a->c + off, t > 0 ? a->c + off - hs : NULL, da,
                                       t == T - 1 ? NULL : dr, dc, dg, mr, H);
-            if (t > 0) bwd_rec_any(mr, pk, H, dg, dr);
+            copy_rows_padded(mr, H, t > 0 ? a->h + off - hs : NULL, hb + (size_t)nbuf * mr * Hp);
+            copy_rows_padded(mr, In, a->x + t * xs + (size_t)rb * In, xb + (size_t)nbuf * mr * Ip);
+            if (t > 0) bwd_rec_any(mr, a->pk_wh, G, H, dg, dr);
+            if (a->dx) bwd_rec_any(mr, a->pk_wx, G, In, dg, a->dx + t * xs + (size_t)rb * In);
+            nbuf++;
+            if (nbuf == BWD_STEPS || t == 0) {
+                const int K = nbuf * mr;
+                wgrad(G, H, K, dgb, hb, a->dWh);
+                wgrad(G, In, K, dgb, xb, a->dWx);
+                colsum(G, K, dgb, a->db);
+                nbuf = 0;
+            }
         }
     }
 }
@@ -270,10 +379,7 @@ void clstm_fwd_layer_avx2(const float *pk, int In, int H, int T, int B, int r0, 
     (void)pk; (void)In; (void)H; (void)T; (void)B; (void)r0; (void)r1; (void)x;
     (void)h_all; (void)c_all; (void)act_all; (void)h_last; (void)scratch;
 }
-void clstm_bwd_layer_avx2(const float *pk, int H, int T, int B, int r0, int r1, const float *act,
-                          const float *c_all, const float *dh_above_all, const float *dh_top, float *dg_all,
-                          float *scratch) {
-    (void)pk; (void)H; (void)T; (void)B; (void)r0; (void)r1; (void)act; (void)c_all;
-    (void)dh_above_all; (void)dh_top; (void)dg_all; (void)scratch;
+void clstm_bwd_layer_avx2(const clstm_bwd_args *a, int r0, int r1, float *scratch) {
+    (void)a; (void)r0; (void)r1; (void)scratch;
 }
 #endif
