@@ -63,31 +63,29 @@ void clstm_bwd_pack(const float *W, int N, int H, float *out) {
 #include <immintrin.h>
 #define AVX2_FN static inline __attribute__((always_inline, target("avx2,fma")))
 
-/* exp for 8 floats (Cephes range reduction + degree-6 polynomial, rel. error ~1e-7). */
-AVX2_FN __m256 rk_exp8(__m256 x) {
-    x = _mm256_min_ps(x, _mm256_set1_ps(88.3762626647949f));
-    x = _mm256_max_ps(x, _mm256_set1_ps(-87.3365447504019f));
-    __m256 fx = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
-    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.12194440e-4f), x);
-    __m256 y = _mm256_set1_ps(1.9875691500E-4f);
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.3981999507E-3f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(8.3334519073E-3f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(4.1665795894E-2f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.6666665459E-1f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(5.0000001201E-1f));
-    y = _mm256_fmadd_ps(y, _mm256_mul_ps(x, x), _mm256_add_ps(x, _mm256_set1_ps(1.0f)));
-    __m256i n = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(fx), _mm256_set1_epi32(127)), 23);
-    return _mm256_mul_ps(y, _mm256_castsi256_ps(n));
-}
 /* 1 / d for d >= 1: reciprocal estimate + one Newton step (rel. error ~1e-7, no divide). */
 AVX2_FN __m256 rk_recip(__m256 d) {
     __m256 r = _mm256_rcp_ps(d);
     return _mm256_mul_ps(r, _mm256_fnmadd_ps(d, r, _mm256_set1_ps(2.0f)));
 }
+/* sigmoid(x) = 1 / (1 + exp(-x)) for 8 floats. exp(-x) = 2^n e^r with n = round(-x log2 e) taken
+ * from the mantissa of -x log2 e + (1.5 * 2^23 + 127) (so the exponent bits come from one shift),
+ * r = -x - n ln2, e^r by a degree-5 minimax polynomial on |r| <= ln2/2 (rel. error 2.2e-7).
+ * |x| is clamped to 87, where sigmoid is 0 or 1 to float precision. */
 AVX2_FN __m256 rk_sigmoid8(__m256 x) {
-    return rk_recip(_mm256_add_ps(_mm256_set1_ps(1.0f), rk_exp8(_mm256_sub_ps(_mm256_setzero_ps(), x))));
+    const __m256 magic = _mm256_set1_ps(12583039.0f); /* 1.5 * 2^23 + 127 */
+    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.0f)), _mm256_set1_ps(87.0f));
+    const __m256 t = _mm256_fmadd_ps(x, _mm256_set1_ps(-1.44269504088896341f), magic);
+    const __m256 n = _mm256_sub_ps(t, magic);
+    const __m256 r = _mm256_fnmsub_ps(n, _mm256_set1_ps(0.693147180559945f), x); /* -x - n ln2 */
+    __m256 p = _mm256_set1_ps(0.008296214044094086f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.04192537069320679f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.16667649149894714f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.49998804926872253f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.9999996423721313f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0000001192092896f));
+    const __m256 e = _mm256_mul_ps(p, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(t), 23)));
+    return rk_recip(_mm256_add_ps(_mm256_set1_ps(1.0f), e));
 }
 /* tanh(x) = 2 sigmoid(2x) - 1 */
 AVX2_FN __m256 rk_tanh8(__m256 x) {
