@@ -55,7 +55,7 @@ typedef struct clstm_bwd_args {
     const float *dh_above; /* dL/dh from the layer above [T][B][H], or NULL */
     const float *dh_top;   /* dL/dh of the last step from the head [B][H], or NULL */
     float *dx;             /* dL/dx for the layer below [T][B][In], or NULL */
-    float *dWh, *dWx, *db; /* accumulated (+=): [4H][H], [4H][In], [4H] */
+    float *acc;            /* += [dWh | dWx | db]^T: [H + In + 1][4H] */
 } clstm_bwd_args;
 void clstm_bwd_layer_avx2(const clstm_bwd_args *args, int r0, int r1, float *scratch);
 

@@ -51,10 +51,9 @@ struct clstm_ctx {
 
 static size_t up16(size_t n) { return (n + 15) & ~(size_t)15; }
 static int max_input(const clstm_config *c) { return c->input_size > c->hidden_size ? c->input_size : c->hidden_size; }
-/* gradient accumulators of one worker: dWh, dWx, db of the widest layer */
+/* gradient accumulator of one worker: [dWh | dWx | db]^T of the widest layer */
 static size_t worker_acc_floats(const clstm_config *c) {
-    const size_t G = 4 * (size_t)c->hidden_size;
-    return up16(G * c->hidden_size) + up16(G * max_input(c)) + up16(G);
+    return up16(4 * (size_t)c->hidden_size * (c->hidden_size + max_input(c) + 1));
 }
 /* scratch of one worker: kernel workspace, then gradient accumulators */
 static size_t worker_slice(const clstm_config *c) {
@@ -330,19 +329,16 @@ static void run_rows(clstm_ctx *ctx, const struct row_job *tmpl) {
     pthread_t th[CLSTM_MAX_WORKERS];
     int started[CLSTM_MAX_WORKERS] = {0};
     const size_t slice = worker_slice(&ctx->cfg), acc_off = slice - worker_acc_floats(&ctx->cfg);
-    const size_t G = 4 * (size_t)tmpl->bwd.H, nWh = G * tmpl->bwd.H, nWx = G * tmpl->bwd.In;
+    const size_t nacc = 4 * (size_t)tmpl->bwd.H * (tmpl->bwd.H + tmpl->bwd.In + 1);
     for (int k = 0; k < nt; k++) {
         jobs[k] = *tmpl;
         const int t0 = (int)((long)tiles * k / nt), t1 = (int)((long)tiles * (k + 1) / nt);
         jobs[k].r0 = t0 * CLSTM_TILE_ROWS;
         jobs[k].r1 = t1 * CLSTM_TILE_ROWS < tmpl->B ? t1 * CLSTM_TILE_ROWS : tmpl->B;
         jobs[k].scratch = ctx->scratch + (size_t)k * slice;
-        if (tmpl->backward && k > 0) { /* workers after the first sum into their own accumulators */
-            float *acc = jobs[k].scratch + acc_off;
-            jobs[k].bwd.dWh = acc;
-            jobs[k].bwd.dWx = acc + up16(nWh);
-            jobs[k].bwd.db = acc + up16(nWh) + up16(nWx);
-            memset(acc, 0, worker_acc_floats(&ctx->cfg) * sizeof(float));
+        if (tmpl->backward) { /* each worker sums into its own accumulator */
+            jobs[k].bwd.acc = jobs[k].scratch + acc_off;
+            memset(jobs[k].bwd.acc, 0, nacc * sizeof(float));
         }
     }
     for (int k = 1; k < nt; k++) started[k] = pthread_create(&th[k], NULL, row_job_thread, &jobs[k]) == 0;
@@ -351,13 +347,20 @@ static void run_rows(clstm_ctx *ctx, const struct row_job *tmpl) {
         if (started[k]) pthread_join(th[k], NULL);
         else row_job_run(&jobs[k]); /* could not start a thread: same result, run it here */
     }
-    if (tmpl->backward)
-        for (int k = 1; k < nt; k++) {
-            const clstm_bwd_args *a = &jobs[k].bwd;
-            for (size_t i = 0; i < nWh; i++) tmpl->bwd.dWh[i] += a->dWh[i];
-            for (size_t i = 0; i < nWx; i++) tmpl->bwd.dWx[i] += a->dWx[i];
-            for (size_t i = 0; i < G; i++) tmpl->bwd.db[i] += a->db[i];
+    if (tmpl->backward) {
+        /* workers' sums added in worker order, then [dWh | dWx | db]^T scattered to the gradients */
+        float *acc = jobs[0].bwd.acc;
+        for (int k = 1; k < nt; k++)
+            for (size_t i = 0; i < nacc; i++) acc[i] += jobs[k].bwd.acc[i];
+        const int H = tmpl->bwd.H, In = tmpl->bwd.In, G = 4 * H;
+        const clstm_tensor *tn = &ctx->tensors[3 * tmpl->l];
+        float *dWx = ctx->grads + tn[0].offset, *dWh = ctx->grads + tn[1].offset, *db = ctx->grads + tn[2].offset;
+        for (int m = 0; m < G; m++) {
+            for (int n = 0; n < H; n++) dWh[(size_t)m * H + n] = acc[(size_t)n * G + m];
+            for (int n = 0; n < In; n++) dWx[(size_t)m * In + n] = acc[(size_t)(H + n) * G + m];
+            db[m] = acc[(size_t)(H + In) * G + m];
         }
+    }
 }
 
 size_t clstm_param_count(const clstm_ctx *ctx) { return ctx ? ctx->n_params : 0; }
@@ -489,15 +492,11 @@ int clstm_backward(clstm_ctx *ctx, const float *dy) {
             float *pk_wx = ctx->pk_bwd[l] + clstm_bwd_pack_floats(H, H);
             clstm_bwd_pack(Wh, H, H, ctx->pk_bwd[l]);
             if (l > 0) clstm_bwd_pack(Wx, In, H, pk_wx);
-            memset(dWx, 0, (size_t)4 * H * In * sizeof(float));
-            memset(dWh, 0, (size_t)4 * H * H * sizeof(float));
-            memset(dbias, 0, (size_t)4 * H * sizeof(float));
             struct row_job j = {.ctx = ctx, .backward = 1, .l = l, .B = B};
             j.bwd = (clstm_bwd_args){.In = In, .H = H, .T = T, .B = B, .pk_wh = ctx->pk_bwd[l], .pk_wx = pk_wx,
                                      .act = w->gates, .c = w->c, .h = w->h, .x = X, .dh_above = dabove,
                                      .dh_top = l == L - 1 ? ctx->dh_top : NULL,
-                                     .dx = l > 0 ? ctx->dx[(l - 1) & 1] : NULL,
-                                     .dWh = dWh, .dWx = dWx, .db = dbias};
+                                     .dx = l > 0 ? ctx->dx[(l - 1) & 1] : NULL};
             run_rows(ctx, &j);
             continue;
         }

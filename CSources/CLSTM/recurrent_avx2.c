@@ -13,10 +13,11 @@
  * Backward: per (row tile, step), the gate backward (clstm_gates_backward_avx2) on the tile's
  * rows, then dh_{t-1} = dG·Wh (and dx = dG·Wx for the layer below) with a register-blocked kernel
  * over weights packed into 16-column panels [nb][4H][16]. dG never leaves the tile: every
- * CLSTM_BWD_STEPS steps, the tile's dG rows update dWh, dWx and db in one rank-(steps x rows)
- * product while they are still in cache. Weight gradients are summed per worker in a fixed
+ * CLSTM_BWD_STEPS steps, the tile's dG rows update [dWh | dWx | db]^T in one rank-(steps x rows)
+ * product with the rows [h_{t-1} | x_t | 1] while they are still in cache. Weight gradients are summed per worker in a fixed
  * order, then the workers' sums are added in worker order: deterministic for a thread count. */
 #include "internal.h"
+#include <math.h>
 #include <string.h>
 
 #define MR 6 /* rows (sequences) per tile */
@@ -25,9 +26,9 @@ size_t clstm_fwd_pack_floats(int In, int H) { return (size_t)((H + 3) / 4) * 16 
 size_t clstm_bwd_pack_floats(int N, int H) { return (size_t)((N + 15) / 16) * 16 * (size_t)(4 * H); }
 
 size_t clstm_scratch_floats(int In, int H) {
-    const size_t G = 4 * (size_t)H, Hp = ((size_t)H + 15) & ~(size_t)15, Ip = ((size_t)In + 15) & ~(size_t)15;
+    const size_t G = 4 * (size_t)H;
     const size_t fwd = 3 * MR * (size_t)H + 16;
-    const size_t bwd = 2 * (MR * (size_t)H + 16) + CLSTM_BWD_STEPS * MR * (G + Hp + Ip) + 48;
+    const size_t bwd = 2 * (MR * (size_t)H + 16) + CLSTM_BWD_STEPS * MR * (G + H + In + 1) + 48;
     return fwd > bwd ? fwd : bwd;
 }
 
@@ -215,6 +216,51 @@ void clstm_fwd_layer_avx2(const float *pk, int In, int H, int T, int B, int r0, 
     }
 }
 
+/* Gate backward of one step for rows [0, mr) (same arithmetic as clstm_gates_backward, with the
+ * kernels' tanh). act row stride 4H; c, c_prev, dh_above, dh_rec, dc row stride H; dg row stride 4H. */
+__attribute__((target("avx2,fma"))) static void bwd_gates(int mr, int H, const float *act, const float *c,
+                                                          const float *c_prev, const float *dh_above,
+                                                          const float *dh_rec, float *dc, float *dg) {
+    const int Hv = H & ~7;
+    const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
+    for (int b = 0; b < mr; b++) {
+        const float *a = act + (size_t)b * 4 * H;
+        const float *cr = c + (size_t)b * H;
+        const float *cp = c_prev ? c_prev + (size_t)b * H : NULL;
+        const float *da = dh_above ? dh_above + (size_t)b * H : NULL;
+        const float *dr = dh_rec ? dh_rec + (size_t)b * H : NULL;
+        float *dcr = dc + (size_t)b * H;
+        float *d = dg + (size_t)b * 4 * H;
+#pragma GCC unroll 4
+        for (int j = 0; j < Hv; j += 8) {
+            const __m256 i = _mm256_loadu_ps(a + j), f = _mm256_loadu_ps(a + H + j);
+            const __m256 gg = _mm256_loadu_ps(a + 2 * H + j), o = _mm256_loadu_ps(a + 3 * H + j);
+            __m256 dh = da ? _mm256_loadu_ps(da + j) : zero;
+            if (dr) dh = _mm256_add_ps(dh, _mm256_loadu_ps(dr + j));
+            const __m256 tc = rk_tanh8(_mm256_loadu_ps(cr + j));
+            const __m256 dcv = _mm256_fmadd_ps(_mm256_mul_ps(dh, o), _mm256_fnmadd_ps(tc, tc, one), _mm256_loadu_ps(dcr + j));
+            const __m256 cpv = cp ? _mm256_loadu_ps(cp + j) : zero;
+            _mm256_storeu_ps(d + j, _mm256_mul_ps(_mm256_mul_ps(dcv, gg), _mm256_fnmadd_ps(i, i, i)));
+            _mm256_storeu_ps(d + H + j, _mm256_mul_ps(_mm256_mul_ps(dcv, cpv), _mm256_fnmadd_ps(f, f, f)));
+            _mm256_storeu_ps(d + 2 * H + j, _mm256_mul_ps(_mm256_mul_ps(dcv, i), _mm256_fnmadd_ps(gg, gg, one)));
+            _mm256_storeu_ps(d + 3 * H + j, _mm256_mul_ps(_mm256_mul_ps(dh, tc), _mm256_fnmadd_ps(o, o, o)));
+            _mm256_storeu_ps(dcr + j, _mm256_mul_ps(dcv, f));
+        }
+        for (int j = Hv; j < H; j++) {
+            const float iv = a[j], fv = a[H + j], gv = a[2 * H + j], ov = a[3 * H + j];
+            const float dhv = (da ? da[j] : 0.0f) + (dr ? dr[j] : 0.0f);
+            const float tcv = tanhf(cr[j]);
+            const float dcv = dcr[j] + dhv * ov * (1.0f - tcv * tcv);
+            const float cpv = cp ? cp[j] : 0.0f;
+            d[j] = dcv * gv * iv * (1.0f - iv);
+            d[H + j] = dcv * cpv * fv * (1.0f - fv);
+            d[2 * H + j] = dcv * iv * (1.0f - gv * gv);
+            d[3 * H + j] = dhv * tcv * ov * (1.0f - ov);
+            dcr[j] = dcv * fv;
+        }
+    }
+}
+
 /* out[r][0..N) = sum_k dg[r][k] * W[k][.] for rows [0, mr), k over K = 4H; W packed in 16-column
  * panels [nb][K][16]; dg row stride K, out row stride N. */
 AVX2_FN void bwd_rec(const int mr, const float *restrict pk, int K, int N, const float *dg, float *out) {
@@ -263,73 +309,68 @@ __attribute__((target("avx2,fma"))) static void bwd_rec_any(int mr, const float 
     }
 }
 
-/* C[m][n] += sum_k A[k][m] * Bm[k][n] for m in [m0, m0 + mm), all n < N (C row stride N).
- * A: [K][M] (row stride M), Bm: [K][Np] with Np = N rounded up to 16, zero padded. */
-AVX2_FN void wgrad_rows(const int mm, int m0, int M, int N, int K, const float *A, const float *Bm, float *C) {
-    const int Np = (N + 15) & ~15;
-    for (int n0 = 0; n0 < N; n0 += 16) {
+/* Weight-gradient update, transposed: C[n][m] += sum_k Z[k][n] * D[k][m] for n in [n0, n0 + nn),
+ * m < M. D = dG rows [K][M]; Z = [h_{t-1} | x_t | 1] rows [K][N]. */
+static const int32_t lane_mask16[32] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+AVX2_FN void wgrad_rows(const int nn, int n0, int M, int N, int K, const float *D, const float *Z, float *C) {
+    for (int m0 = 0; m0 < M; m0 += 16) {
+        const int full = m0 + 16 <= M;
+        const int rem = full ? 16 : M - m0, v0 = rem < 8 ? rem : 8, v1 = rem > 8 ? rem - 8 : 0;
+        const __m256i k0 = _mm256_loadu_si256((const __m256i *)(lane_mask16 + 16 - v0));
+        const __m256i k1 = _mm256_loadu_si256((const __m256i *)(lane_mask16 + 16 - v1));
         __m256 a0[MR], a1[MR];
-        #pragma GCC unroll 6
-        for (int i = 0; i < mm; i++) { a0[i] = _mm256_setzero_ps(); a1[i] = _mm256_setzero_ps(); }
+#pragma GCC unroll 6
+        for (int i = 0; i < nn; i++) { a0[i] = _mm256_setzero_ps(); a1[i] = _mm256_setzero_ps(); }
 #pragma GCC unroll 4
         for (int k = 0; k < K; k++) {
-            const __m256 b0 = _mm256_load_ps(Bm + (size_t)k * Np + n0), b1 = _mm256_load_ps(Bm + (size_t)k * Np + n0 + 8);
-            #pragma GCC unroll 6
-            for (int i = 0; i < mm; i++) {
-                const __m256 s = _mm256_broadcast_ss(A + (size_t)k * M + m0 + i);
-                a0[i] = _mm256_fmadd_ps(s, b0, a0[i]);
-                a1[i] = _mm256_fmadd_ps(s, b1, a1[i]);
+            const float *d = D + (size_t)k * M + m0;
+            const __m256 d0 = full ? _mm256_loadu_ps(d) : _mm256_maskload_ps(d, k0);
+            const __m256 d1 = full ? _mm256_loadu_ps(d + 8) : _mm256_maskload_ps(d + 8, k1);
+#pragma GCC unroll 6
+            for (int i = 0; i < nn; i++) {
+                const __m256 s = _mm256_broadcast_ss(Z + (size_t)k * N + n0 + i);
+                a0[i] = _mm256_fmadd_ps(s, d0, a0[i]);
+                a1[i] = _mm256_fmadd_ps(s, d1, a1[i]);
             }
         }
-        #pragma GCC unroll 6
-        for (int i = 0; i < mm; i++) {
-            float *c = C + (size_t)(m0 + i) * N + n0;
-            if (n0 + 16 <= N) {
+#pragma GCC unroll 6
+        for (int i = 0; i < nn; i++) {
+            float *c = C + (size_t)(n0 + i) * M + m0;
+            if (full) {
                 _mm256_storeu_ps(c, _mm256_add_ps(_mm256_loadu_ps(c), a0[i]));
                 _mm256_storeu_ps(c + 8, _mm256_add_ps(_mm256_loadu_ps(c + 8), a1[i]));
             } else {
-                float tmp[16];
-                _mm256_storeu_ps(tmp, a0[i]);
-                _mm256_storeu_ps(tmp + 8, a1[i]);
-                for (int n = 0; n < N - n0; n++) c[n] += tmp[n];
+                _mm256_maskstore_ps(c, k0, _mm256_add_ps(_mm256_maskload_ps(c, k0), a0[i]));
+                _mm256_maskstore_ps(c + 8, k1, _mm256_add_ps(_mm256_maskload_ps(c + 8, k1), a1[i]));
             }
         }
     }
 }
 
-__attribute__((target("avx2,fma"))) static void wgrad(int M, int N, int K, const float *A, const float *Bm,
+__attribute__((target("avx2,fma"))) static void wgrad(int M, int N, int K, const float *D, const float *Z,
                                                       float *C) {
-    int m0 = 0;
-    for (; m0 + MR <= M; m0 += MR) wgrad_rows(MR, m0, M, N, K, A, Bm, C);
-    switch (M - m0) {
-    case 5: wgrad_rows(5, m0, M, N, K, A, Bm, C); break;
-    case 4: wgrad_rows(4, m0, M, N, K, A, Bm, C); break;
-    case 3: wgrad_rows(3, m0, M, N, K, A, Bm, C); break;
-    case 2: wgrad_rows(2, m0, M, N, K, A, Bm, C); break;
-    case 1: wgrad_rows(1, m0, M, N, K, A, Bm, C); break;
+    int n0 = 0;
+    for (; n0 + MR <= N; n0 += MR) wgrad_rows(MR, n0, M, N, K, D, Z, C);
+    switch (N - n0) {
+    case 5: wgrad_rows(5, n0, M, N, K, D, Z, C); break;
+    case 4: wgrad_rows(4, n0, M, N, K, D, Z, C); break;
+    case 3: wgrad_rows(3, n0, M, N, K, D, Z, C); break;
+    case 2: wgrad_rows(2, n0, M, N, K, D, Z, C); break;
+    case 1: wgrad_rows(1, n0, M, N, K, D, Z, C); break;
     default: break;
     }
 }
 
-__attribute__((target("avx2,fma"))) static void colsum(int M, int K, const float *A, float *acc) {
-    int m = 0;
-    for (; m + 8 <= M; m += 8) {
-        __m256 s = _mm256_loadu_ps(acc + m);
-        for (int k = 0; k < K; k++) s = _mm256_add_ps(s, _mm256_loadu_ps(A + (size_t)k * M + m));
-        _mm256_storeu_ps(acc + m, s);
-    }
-    for (; m < M; m++)
-        for (int k = 0; k < K; k++) acc[m] += A[(size_t)k * M + m];
-}
-
-/* copies mr rows of n floats (row stride n) into rows of stride np = n rounded up to 16, zero padded */
-static void copy_rows_padded(int mr, int n, const float *src, float *dst) {
-    const int np = (n + 15) & ~15;
-    #pragma GCC unroll 6
+/* rows [h_{t-1} | x_t | 1] of the tile (h NULL: zero state) */
+static void copy_z_rows(int mr, int H, int In, const float *h, const float *x, float *z) {
+    const int N = H + In + 1;
     for (int r = 0; r < mr; r++) {
-        if (src) memcpy(dst + (size_t)r * np, src + (size_t)r * n, (size_t)n * sizeof(float));
-        else memset(dst + (size_t)r * np, 0, (size_t)n * sizeof(float));
-        memset(dst + (size_t)r * np + n, 0, (size_t)(np - n) * sizeof(float));
+        float *zr = z + (size_t)r * N;
+        if (h) memcpy(zr, h + (size_t)r * H, (size_t)H * sizeof(float));
+        else memset(zr, 0, (size_t)H * sizeof(float));
+        memcpy(zr + H, x + (size_t)r * In, (size_t)In * sizeof(float));
+        zr[H + In] = 1.0f;
     }
 }
 
@@ -337,14 +378,12 @@ static void copy_rows_padded(int mr, int n, const float *src, float *dst) {
 static size_t up16(size_t n) { return (n + 15) & ~(size_t)15; }
 
 void clstm_bwd_layer_avx2(const clstm_bwd_args *a, int r0, int r1, float *scratch) {
-    const int H = a->H, T = a->T, B = a->B, In = a->In, G = 4 * H;
+    const int H = a->H, T = a->T, B = a->B, In = a->In, G = 4 * H, N = H + In + 1;
     const size_t hs = (size_t)B * H, xs = (size_t)B * In;
-    const size_t Hp = up16(H), Ip = up16(In);
     float *dc = scratch;
     float *dr = dc + up16((size_t)MR * H);
-    float *dgb = dr + up16((size_t)MR * H);                /* [S][mr][4H] */
-    float *hb = dgb + up16((size_t)BWD_STEPS * MR * G);     /* [S][mr][Hp] */
-    float *xb = hb + up16((size_t)BWD_STEPS * MR * Hp);     /* [S][mr][Ip] */
+    float *dgb = dr + up16((size_t)MR * H);            /* [S][mr][4H] */
+    float *zb = dgb + up16((size_t)BWD_STEPS * MR * G); /* [S][mr][H + In + 1] */
     for (int rb = r0; rb < r1; rb += MR) {
         const int mr = r1 - rb < MR ? r1 - rb : MR;
         memset(dc, 0, (size_t)mr * H * sizeof(float));
@@ -354,18 +393,15 @@ void clstm_bwd_layer_avx2(const clstm_bwd_args *a, int r0, int r1, float *scratc
             const float *da = a->dh_above ? a->dh_above + off
                               : (t == T - 1 && a->dh_top) ? a->dh_top + (size_t)rb * H : NULL;
             float *dg = dgb + (size_t)nbuf * mr * G;
-            clstm_gates_backward_avx2(a->act + off * 4, a->c + off, t > 0 ? a->c + off - hs : NULL, da,
-                                      t == T - 1 ? NULL : dr, dc, dg, mr, H);
-            copy_rows_padded(mr, H, t > 0 ? a->h + off - hs : NULL, hb + (size_t)nbuf * mr * Hp);
-            copy_rows_padded(mr, In, a->x + t * xs + (size_t)rb * In, xb + (size_t)nbuf * mr * Ip);
+            bwd_gates(mr, H, a->act + off * 4, a->c + off, t > 0 ? a->c + off - hs : NULL, da,
+                      t == T - 1 ? NULL : dr, dc, dg);
+            copy_z_rows(mr, H, In, t > 0 ? a->h + off - hs : NULL, a->x + t * xs + (size_t)rb * In,
+                        zb + (size_t)nbuf * mr * N);
             if (t > 0) bwd_rec_any(mr, a->pk_wh, G, H, dg, dr);
             if (a->dx) bwd_rec_any(mr, a->pk_wx, G, In, dg, a->dx + t * xs + (size_t)rb * In);
             nbuf++;
             if (nbuf == BWD_STEPS || t == 0) {
-                const int K = nbuf * mr;
-                wgrad(G, H, K, dgb, hb, a->dWh);
-                wgrad(G, In, K, dgb, xb, a->dWx);
-                colsum(G, K, dgb, a->db);
+                wgrad(G, N, nbuf * mr, dgb, zb, a->acc);
                 nbuf = 0;
             }
         }
