@@ -181,12 +181,13 @@ int clstm_create(const clstm_config *config, clstm_ctx **out) {
     ctx->grads = falloc(off);
     ctx->adam_m = falloc(off);
     ctx->adam_v = falloc(off);
-    ctx->inf_gates = falloc(TB * 4 * H);
+    ctx->fused = ctx->isa == CLSTM_ISA_AVX2;
+    /* the fused kernels keep pre-activations in registers: no [T][B][4H] gate buffer */
+    ctx->inf_gates = falloc(ctx->fused ? 1 : TB * 4 * H);
     ctx->inf_h[0] = falloc(TB * H);
     ctx->inf_h[1] = L > 1 ? falloc(TB * H) : falloc(1);
     ctx->inf_c = falloc((size_t)c.max_batch * H);
     int fused_ok = 1;
-    ctx->fused = ctx->isa == CLSTM_ISA_AVX2;
     if (ctx->fused) {
         for (int l = 0; l < L; l++) {
             ctx->pk_fwd[l] = falloc(clstm_fwd_pack_floats(l == 0 ? c.input_size : H, H));
@@ -252,7 +253,7 @@ static int ensure_training(clstm_ctx *ctx) {
         ctx->layer[l].h = falloc(TB * H);
         ok = ok && ctx->layer[l].gates && ctx->layer[l].c && ctx->layer[l].h;
     }
-    ctx->dg = falloc(TB * 4 * H);
+    ctx->dg = falloc(ctx->fused ? 1 : TB * 4 * H); /* the fused backward keeps dG per tile */
     ctx->dx[0] = falloc(TB * H);
     ctx->dx[1] = falloc(TB * H);
     ctx->dh_rec = falloc((size_t)c.max_batch * H);
