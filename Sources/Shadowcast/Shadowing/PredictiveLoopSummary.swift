@@ -37,7 +37,7 @@ public struct PredictiveLoopSummary: Sendable, Equatable, Codable {
     /// the steps that scaled) and the scaling events.
     public func text(maxRows: Int = 30) -> String {
         func rate(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "-" }
-        var lines = [String(format: "predictive loop: %d steps of %.0f s, playing %.0f s ahead; synthetic to the secondary: %d answered, %d failed",
+        var lines = [String(format: "predictive loop: %d steps of %g s, playing %g s ahead; synthetic to the secondary: %d answered, %d failed",
                             stepsRun, stepSeconds, predictAheadSeconds, syntheticAnswered, syntheticErrors)]
         if let mae = meanAbsoluteError { lines.append(String(format: "prediction error (mean absolute, predicted vs actual): %.2f req/s", mae)) }
         if droppedSteps > 0 { lines.append("(\(droppedSteps) older steps not kept)") }
@@ -57,7 +57,7 @@ public struct PredictiveLoopSummary: Sendable, Equatable, Codable {
             for s in scaled {
                 guard let scaling = s.scaling else { continue }
                 let failed = scaling.failedHooks.isEmpty ? "" : " (failed: \(scaling.failedHooks.joined(separator: "; ")))"
-                lines.append(String(format: "scaled at t=%.0f s: %d → %d (%@)%@", s.time, scaling.from, scaling.to, scaling.reason, failed))
+                lines.append(String(format: "scaled at t=%g s: %d → %d (%@)%@", s.time, scaling.from, scaling.to, scaling.reason, failed))
             }
         }
         lines.append(String(format: "replicas at the end: %d", finalReplicas))

@@ -1,6 +1,8 @@
 import Autoscale
 import Emission
 import Foundation
+import Logging
+import Shadow
 import ServiceLifecycle
 import Synchronization
 
@@ -182,5 +184,16 @@ public final class PredictiveShadowLoop: Service, Sendable {
             droppedSteps: dropped, syntheticAnswered: answered, syntheticErrors: failed, finalReplicas: replicas)
         outcome.withLock { $0 = summary }
         return summary
+    }
+}
+
+extension PredictiveShadowLoop {
+    /// Serves `proxy` with this loop beside it in one swift-service-lifecycle group until
+    /// SIGINT/SIGTERM or `duration`: the loop stops first, then the proxy drains. Returns the
+    /// proxy's statistics; the loop's outcome is in ``summary``.
+    public func serve(
+        beside proxy: ShadowProxy, duration: Duration? = nil, drainTimeout: Duration = .seconds(5), logger: Logger
+    ) async throws -> ShadowStats {
+        try await ShadowRunner.run(proxy, duration: duration, drainTimeout: drainTimeout, alongside: [self], logger: logger)
     }
 }
