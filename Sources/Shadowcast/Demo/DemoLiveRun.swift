@@ -9,6 +9,7 @@ import Report
 import Shadow
 import Synchronization
 import Synthesis
+import Telemetry
 
 /// Steps 3 and 4: two Labs, the shadow proxy, the replay to the primary, the forecast next
 /// period with a flash sale and faults to the secondary, per-second sampling of both Labs and
@@ -17,6 +18,8 @@ struct DemoLiveRun: Sendable {
     let configuration: DemoConfiguration
     let history: DemoHistory
     let console: DemoConsole
+    /// Where the emission runs' live counters go (`--metrics-port`), if anywhere.
+    var metrics: RunMetrics? = nil
 
     /// What happened during the live part.
     struct Outcome: Sendable {
@@ -196,6 +199,8 @@ struct DemoLiveRun: Sendable {
         } catch {
             throw DemoError.stage("emission", "\(error)")
         }
+        let observed = [metrics?.observe(syntheticRun, name: "demo-secondary", faults: { schedule.progress.stats }),
+                        metrics?.observe(replayRun, name: "demo-replay")]
         let replayTask = Task { await replayRun.result() }
         let syntheticTask = Task { await syntheticRun.result() }
 
@@ -230,6 +235,7 @@ struct DemoLiveRun: Sendable {
         if console.enabled { console.write(reporter.finish()) }
         let replayResult = await replayTask.value
         let syntheticResult = await syntheticTask.value
+        for run in observed { _ = await run?.result() }
         let shadowStats = try? await proxy.shutdown(drainTimeout: .seconds(2))
         let instancesAtEnd = secondaryLab.instances
         try? await primaryLab.stop()
