@@ -11,9 +11,9 @@ import Synchronization
 /// | `shadowcast_responses_total` | counter | responses received (any status) |
 /// | `shadowcast_request_errors_total{kind}` | counter | failed requests by kind (`refused`, `reset`, `timeout`, `closed_early`, `parse`, `other`) |
 /// | `shadowcast_late_sends_total` | counter | requests sent later than the late threshold (open model) |
-/// | `shadowcast_faults_injected_total{kind}` | counter | fault-injected requests by fault kind |
-/// | `shadowcast_response_rate` | gauge | responses per second over the last interval |
-/// | `shadowcast_send_rate` | gauge | requests sent per second over the last interval |
+/// | `shadowcast_faults_injected_total{kind}` | counter | fault-injected requests by fault kind (`run`, `demo`) |
+/// | `shadowcast_response_rate_per_second` | gauge | responses per second over the last interval |
+/// | `shadowcast_send_rate_per_second` | gauge | requests sent per second over the last interval |
 /// | `shadowcast_latency_mean_seconds` | gauge | mean latency of the last interval |
 /// | `shadowcast_in_flight_requests` | gauge | sent, not yet answered, failed or faulted |
 /// | `shadowcast_run_elapsed_seconds` | gauge | seconds since the run started |
