@@ -9,6 +9,7 @@ import Report
 import Shadow
 import Synchronization
 import Synthesis
+import Telemetry
 
 /// Steps 3 and 4: two Labs, the shadow proxy, the replay to the primary, the forecast next
 /// period with a flash sale and faults to the secondary, per-second sampling of both Labs and
@@ -17,6 +18,8 @@ struct DemoLiveRun: Sendable {
     let configuration: DemoConfiguration
     let history: DemoHistory
     let console: DemoConsole
+    /// Where the emission runs' live counters go (`--metrics-port`), if anywhere.
+    var metrics: RunMetrics? = nil
 
     /// What happened during the live part.
     struct Outcome: Sendable {
@@ -196,6 +199,8 @@ struct DemoLiveRun: Sendable {
         } catch {
             throw DemoError.stage("emission", "\(error)")
         }
+        let observed = [metrics?.observe(syntheticRun, name: "demo-secondary", faults: { schedule.progress.stats }),
+                        metrics?.observe(replayRun, name: "demo-replay")]
         let replayTask = Task { await replayRun.result() }
         let syntheticTask = Task { await syntheticRun.result() }
 
@@ -235,6 +240,7 @@ struct DemoLiveRun: Sendable {
         if console.enabled { console.write(reporter.finish()) }
         let replayResult = await replayTask.value
         let syntheticResult = await syntheticTask.value
+        for run in observed { _ = await run?.result() }
         let shadowStats = try? await proxy.shutdown(drainTimeout: .seconds(2))
         let instancesAtEnd = secondaryLab.instances
         try? await primaryLab.stop()
@@ -253,21 +259,22 @@ struct DemoLiveRun: Sendable {
     }
 
     /// The built-in `flash-sale` scenario's shape, fitted into the run: opens at 40% of the run,
-    /// ramps over 8%, holds, winds down over 8%, ends at 80%.
+    /// ramps over 3% (a sale opens all at once), holds, winds down over 8%, ends at 80%. Buyers
+    /// check out: `/checkout`, the shop's heaviest route, takes 12% of requests (2–3% outside).
     func flashSale(runSeconds: Double, profile: RequestProfile) throws -> Scenario {
         func s(_ fraction: Double) -> String { "\(max(1, Int((runSeconds * fraction).rounded())))s" }
         let yaml = """
             name: flash-sale
-            description: "The built-in flash sale, fitted into the demo's run: traffic ramps to \(configuration.flashSaleMultiplier)x, the second most frequent route takes 30% of requests and a sale page 15%."
+            description: "The built-in flash sale, fitted into the demo's run: traffic ramps to \(configuration.flashSaleMultiplier)x, checkout takes 12% of requests and a sale page 15%."
             events:
               - name: sale
                 start: \(s(0.4))
                 duration: \(s(0.4))
-                ramp: \(s(0.08))
+                ramp: \(s(0.03))
                 rampDown: \(s(0.08))
                 rate: {multiplier: \(configuration.flashSaleMultiplier)}
                 mix:
-                  - {route: "@2", share: 0.3}
+                  - {route: /checkout, share: 0.12}
                 surge: {route: "/flash-sale/{id}", method: GET, share: 0.15}
 
             """
