@@ -198,11 +198,11 @@ extension ProfileBuilder {
 
         // 5. Sessions: shape-level counts folded onto states (top routes + other).
         var entryCounts = [Int](repeating: 0, count: stateNames.count)
-        for (shape, count) in sessions.entries { entryCounts[stateOfShape[Int(shape)]] += count }
+        for (shape, count) in sessions.entries.enumerated() where count > 0 { entryCounts[stateOfShape[shape]] += count }
         var fromCounts = [Int](repeating: 0, count: stateNames.count)
-        for (shape, count) in sessions.fromCounts { fromCounts[stateOfShape[Int(shape)]] += count }
+        for (shape, count) in sessions.fromCounts.enumerated() where count > 0 { fromCounts[stateOfShape[shape]] += count }
         var exitCounts = [Int](repeating: 0, count: stateNames.count)
-        for (shape, count) in sessions.exits { exitCounts[stateOfShape[Int(shape)]] += count }
+        for (shape, count) in sessions.exits.enumerated() where count > 0 { exitCounts[stateOfShape[shape]] += count }
         var transitionCounts = [[Int]](repeating: [Int](repeating: 0, count: stateNames.count), count: stateNames.count)
         for (pair, count) in sessions.transitions {
             let from = stateOfShape[Int(Int32(bitPattern: UInt32(pair >> 32)))]
