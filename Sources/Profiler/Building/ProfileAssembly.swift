@@ -16,6 +16,7 @@ extension ProfileBuilder {
         for item in released { deliver(time: item.time, event: item.element) }
         released.removeAll()
         sessions.finish()
+        seriesCells += routeSeries.flush()
     }
 
     /// Route template aggregation over shapes.
@@ -158,9 +159,14 @@ extension ProfileBuilder {
         var routeSeries: [HistorySeries.RouteSeries] = []
         var otherCounts = wideTotal
         var approximate = seriesApproximate
-        for accumulator in top {
-            var dense = [Int](repeating: 0, count: wideTotal.count)
-            for shape in accumulator.shapes { shapeStats[shape].series.accumulate(into: &dense, origin: wideOrigin, factor: factor) }
+        var rowOfShape = [Int](repeating: -1, count: shapeStats.count)
+        for (row, accumulator) in top.enumerated() {
+            for shape in accumulator.shapes where !shapeStats[shape].seriesDropped { rowOfShape[shape] = row }
+        }
+        var rows = [[Int]](repeating: [Int](repeating: 0, count: wideTotal.count), count: top.count)
+        self.routeSeries.accumulate(into: &rows, row: rowOfShape, origin: wideOrigin, factor: factor)
+        for (row, accumulator) in top.enumerated() {
+            let dense = rows[row]
             for i in 0..<dense.count { otherCounts[i] -= dense[i] }
             if accumulator.seriesDropped { approximate = true }
             routeSeries.append(.init(route: accumulator.name, counts: dense))

@@ -42,6 +42,7 @@ public struct ProfileBuilder: Sendable {
     var originStep: Int32 = 0
     var outOfRangeTimes = 0
     var seriesCells = 0
+    var routeSeries = RouteSeriesLog()
     var seriesApproximate = false
     var reorder: ReorderBuffer<Event>
     var sessions: SessionTracker
@@ -316,9 +317,12 @@ public struct ProfileBuilder: Sendable {
         }
         total[index] += 1
         let s = Int(event.shape)
-        if !shapeStats[s].seriesDropped, shapeStats[s].series.add(step: step) {
-            seriesCells += 1
-            if seriesCells > configuration.seriesCellBudget { trimSeries() }
+        if !shapeStats[s].seriesDropped {
+            let added = routeSeries.add(step: step, shape: event.shape)
+            if added > 0 {
+                seriesCells += added
+                if seriesCells > configuration.seriesCellBudget { trimSeries() }
+            }
         }
         sessions.observe(key: event.key, time: time, shape: event.shape, step: step)
     }
@@ -327,11 +331,12 @@ public struct ProfileBuilder: Sendable {
     private mutating func trimSeries() {
         let keep = Set(shapeStats.indices.sorted { shapeStats[$0].count > shapeStats[$1].count }.prefix(configuration.topRoutes * 4))
         for index in shapeStats.indices where !keep.contains(index) && !shapeStats[index].seriesDropped {
-            seriesCells -= shapeStats[index].series.cells
-            shapeStats[index].series.clear()
             shapeStats[index].seriesDropped = true
             seriesApproximate = true
         }
+        let dropped = shapeStats.map(\.seriesDropped)
+        routeSeries.retain { !dropped[Int($0)] }
+        seriesCells = routeSeries.cells
     }
 }
 
