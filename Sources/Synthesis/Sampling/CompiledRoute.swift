@@ -18,8 +18,11 @@ struct CompiledRoute: Sendable {
         var frequency: Double
         /// `frequency` as a ``RequestRandom/chance(_:)`` threshold.
         var frequencyThreshold: UInt64
-        /// Value sampler; `nil` for credential keys (a synthetic value is written instead).
-        var values: ValueSampler?
+        /// Credential keys get a synthetic value instead of a sampled one (their `values`
+        /// sampler is then an empty one, never used).
+        var credential: Bool
+        /// Value sampler.
+        var values: ValueSampler
     }
 
     var name: String
@@ -100,7 +103,8 @@ struct CompiledRoute: Sendable {
             bound += sampler?.maxBytes ?? 0
             return QueryKey(
                 prefix: prefix, frequency: min(1, key.frequency),
-                frequencyThreshold: probabilityThreshold(min(1, key.frequency)), values: sampler)
+                frequencyThreshold: probabilityThreshold(min(1, key.frequency)), credential: sampler == nil,
+                values: sampler ?? ValueSampler(model: nil, kind: .text, salt: 0, pool: &pool))
         }
         bodySizes = QuantileSampler(route.requestBytes, fallback: 128)
         if let template = options.bodyTemplates[route.route] {

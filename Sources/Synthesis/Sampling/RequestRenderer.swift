@@ -164,7 +164,7 @@ final class RequestRenderer {
     /// Upper bound of the bytes one request of route `index` writes, apart from its body and
     /// fault padding (checked once per request instead of once per write).
     @inline(__always)
-    func bound(route index: Int) -> Int { routeBounds.withUnsafeBufferPointer { $0[index] } }
+    func bound(route index: Int) -> Int { routeBounds[index] }
 
     /// Writes one request at `out` (which has at least `bound(route:)` + body + fault bytes
     /// reserved). `hotKeys` are the hot keys of the request's segment.
@@ -176,9 +176,8 @@ final class RequestRenderer {
         let route = routeTable.routes.baseAddress! + index
         out.copy(route.pointee.leads[method], from: base)
         if route.pointee.examples.isEmpty {
-            let pieces = route.pointee.pieces
-            for position in route.pointee.pieceStart..<pieces.count {
-                switch pieces[position] {
+            for position in route.pointee.pieceStart..<route.pointee.pieces.count {
+                switch route.pointee.pieces[position] {
                 case let .literal(ref):
                     out.copy(ref, from: base)
                 case let .parameter(p):
@@ -194,17 +193,18 @@ final class RequestRenderer {
                 }
             }
         } else {
-            let examples = route.pointee.examples
-            out.copy(examples[Int(((random.next() >> 32) &* UInt64(examples.count)) >> 32)], from: base)
+            let column = Int(((random.next() >> 32) &* UInt64(route.pointee.examples.count)) >> 32)
+            out.copy(route.pointee.examples[column], from: base)
         }
-        if !route.pointee.query.isEmpty {
+        let queryCount = route.pointee.query.count
+        if queryCount > 0 {
             var separator: UInt8 = 63 // '?'
-            for key in route.pointee.query where random.chance(key.frequencyThreshold) {
+            for q in 0..<queryCount where random.chance(route.pointee.query[q].frequencyThreshold) {
                 out.byte(separator)
                 separator = 38 // '&'
-                out.copy(key.prefix, from: base)
-                if let values = key.values {
-                    values.write(&out, pool: base, random: &random)
+                out.copy(route.pointee.query[q].prefix, from: base)
+                if !route.pointee.query[q].credential {
+                    route.pointee.query[q].values.write(&out, pool: base, random: &random)
                 } else {
                     // Credential keys: a synthetic value, never a real one.
                     out.copy(credentialPrefix, from: base)

@@ -102,16 +102,6 @@ public final class ScheduleGenerator {
         stats = SynthesisStats(requestsPerRoute: [Int](repeating: 0, count: names.count))
     }
 
-    @inline(__always)
-    private func nextArrival() -> (nanos: Int64, time: Double, segment: Int, route: Int?)? {
-        if openArrivals != nil {
-            guard let next = openArrivals!.next() else { return nil }
-            return (Int64((next.time * 1e9).rounded(.down)), next.time, next.segment, nil)
-        }
-        guard let next = sessionArrivals?.next() else { return nil }
-        return (Int64((next.time * 1e9).rounded(.down)), next.time, next.segment, next.route)
-    }
-
     /// The next chunk of this shard's requests, or `nil` when the run's schedule is exhausted.
     /// A chunk holds at most `chunkRequests` requests and spans at most `chunkSpanNanos`.
     ///
@@ -138,13 +128,45 @@ public final class ScheduleGenerator {
 
     /// Writes requests at `base` until the chunk is full, spans `chunkSpanNanos`, or the
     /// schedule ends; returns the bytes written.
+    ///
+    /// The generator's mutable state is moved into locals for the loop and stored back at the
+    /// end (class properties would cost a dynamic exclusivity check on every access).
     private func fill(_ base: UnsafeMutablePointer<UInt8>, capacity: Int, entries: inout [RequestBatch.Entry]) -> Int {
         var out = ByteCursor(position: base)
         var firstNanos: Int64?
         let shardCount = UInt64(shard.count)
         let shardIndex = UInt64(shard.index)
         let renderer = self.renderer
+        let seed = self.seed
+        let chunkRequests = self.chunkRequests
+        let chunkSpanNanos = self.chunkSpanNanos
+        var stats = self.stats
+        self.stats.requestsPerRoute = []
+        var nextIndex = self.nextIndex
+        var pending = self.pending
+        var finished = false
+        var open = openArrivals
+        var sessions = sessionArrivals
+        openArrivals = nil
+        sessionArrivals = nil
+        defer {
+            self.stats = stats
+            self.nextIndex = nextIndex
+            self.pending = pending
+            self.finished = finished
+            openArrivals = open
+            sessionArrivals = sessions
+        }
+        @inline(__always) func nextArrival() -> (nanos: Int64, time: Double, segment: Int, route: Int?)? {
+            if open != nil {
+                guard let next = open!.next() else { return nil }
+                return (Int64((next.time * 1e9).rounded(.down)), next.time, next.segment, nil)
+            }
+            guard let next = sessions?.next() else { return nil }
+            return (Int64((next.time * 1e9).rounded(.down)), next.time, next.segment, next.route)
+        }
         renderer.pool.bytes.withUnsafeBufferPointer { poolBuffer in
+        renderer.routeBounds.withUnsafeBufferPointer { bounds in
         hotKeys.withUnsafeBufferPointer { hotBuffer in
         mixAliases.withUnsafeBufferPointer { mixes in
         segmentMix.withUnsafeBufferPointer { segmentMix in
@@ -185,7 +207,7 @@ public final class ScheduleGenerator {
                     }
                 }
                 let (method, bodySize) = renderer.methodAndBody(route: route, fault: fault, random: &random)
-                let need = renderer.bound(route: route) + bodySize + (fault?.kind == .oversizedHeaders ? fault!.bytes : 0)
+                let need = bounds[route] + bodySize + (fault?.kind == .oversizedHeaders ? fault!.bytes : 0)
                 let start = out.position - base
                 if start + need > capacity {
                     // Does not fit: this arrival opens the next chunk (its bytes depend on its
@@ -210,6 +232,7 @@ public final class ScheduleGenerator {
                 stats.requests += 1
                 stats.bytes += length
             }
+        }
         }
         }
         }
