@@ -84,3 +84,29 @@ struct DeterminismTests {
         #expect(chunks >= generator.stats.requests / 500)
     }
 }
+
+@Suite("Chunking does not change the schedule")
+struct ChunkingTests {
+    @Test("requests and times are the same whatever the chunk size, even when large requests end chunks early")
+    func chunkSizeIndependent() throws {
+        let profile = ExampleProfile.shop(medianPerStep: 3000)
+        func run(_ chunk: Int) throws -> [(entry: RequestBatch.Entry, bytes: [UInt8])] {
+            let o = options(seed: 5, duration: 2) {
+                $0.chunkRequests = chunk
+                $0.faults = FaultPlan(rules: [FaultRule(kind: .oversizedHeaders, probability: 0.3, bytes: 20_000)])
+            }
+            return collect(try ScheduleGenerator(profile: profile, options: o))
+        }
+        let one = try run(1)
+        let big = try run(4096)
+        #expect(one.count > 50)
+        #expect(one.count == big.count)
+        #expect(one.map(\.bytes) == big.map(\.bytes))
+        #expect(one.map(\.entry.sendAtNanos) == big.map(\.entry.sendAtNanos))
+        #expect(one.map(\.entry.route) == big.map(\.entry.route))
+        // Large requests are written whole: every oversized one carries its padding.
+        let padded = big.filter { String(decoding: $0.bytes, as: UTF8.self).contains("X-Shadowcast-Padding: ") }
+        #expect(padded.count > 10)
+        #expect(padded.allSatisfy { $0.bytes.count > 20_000 })
+    }
+}

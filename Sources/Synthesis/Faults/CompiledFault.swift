@@ -8,6 +8,8 @@ struct CompiledFault: Sendable, Equatable {
     /// Route id the faulted requests are recorded under.
     var route: UInt32
     var probability: Double
+    /// `probability` as a ``RequestRandom/chance(_:)`` threshold.
+    var threshold: UInt64
     var windowStart: Double?
     var windowEnd: Double?
 
@@ -15,6 +17,7 @@ struct CompiledFault: Sendable, Equatable {
         kind = rule.kind
         self.route = route
         probability = max(0, min(1, rule.probability))
+        threshold = probabilityThreshold(probability)
         windowStart = rule.windowStart
         windowEnd = rule.windowStart.map { $0 + (rule.windowDuration ?? .infinity) }
         switch rule.kind {

@@ -54,8 +54,11 @@ public struct AliasTable: Sendable, Equatable {
 
     /// Draws an index.
     @inline(__always)
-    public func sample(_ random: inout SeededRandom) -> Int {
-        let bits = random.next()
+    public func sample(_ random: inout SeededRandom) -> Int { sample(bits: random.next()) }
+
+    /// The index drawn by 64 random bits (high half: column, low half: acceptance).
+    @inline(__always)
+    func sample(bits: UInt64) -> Int {
         let column = Int(((bits >> 32) &* UInt64(probability.count)) >> 32)
         let fraction = Double(bits & 0xffff_ffff) * 0x1.0p-32
         return fraction < probability[column] ? column : Int(alias[column])

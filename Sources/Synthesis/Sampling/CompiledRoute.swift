@@ -16,8 +16,13 @@ struct CompiledRoute: Sendable {
         var prefix: ByteRef
         /// Fraction of the route's requests carrying it.
         var frequency: Double
-        /// Value sampler; `nil` for credential keys (a synthetic value is written instead).
-        var values: ValueSampler?
+        /// `frequency` as a ``RequestRandom/chance(_:)`` threshold.
+        var frequencyThreshold: UInt64
+        /// Credential keys get a synthetic value instead of a sampled one (their `values`
+        /// sampler is then an empty one, never used).
+        var credential: Bool
+        /// Value sampler.
+        var values: ValueSampler
     }
 
     var name: String
@@ -25,6 +30,10 @@ struct CompiledRoute: Sendable {
     var methods: [ByteRef]
     var methodHasBody: [Bool]
     var methodAlias: AliasTable
+    /// The method joined with the first literal piece (`GET /products/`), by method; rendering
+    /// starts with one of these and continues at ``pieceStart``.
+    var leads: [ByteRef]
+    var pieceStart: Int
     var pieces: [PathPiece]
     /// Raw example paths (used by `{other}` instead of pieces).
     var examples: [ByteRef]
@@ -92,7 +101,10 @@ struct CompiledRoute: Sendable {
             let sampler = key.credential ? nil : ValueSampler(
                 model: key.values, kind: .text, salt: routeSalt ^ stableHash("?" + key.key), pool: &pool)
             bound += sampler?.maxBytes ?? 0
-            return QueryKey(prefix: prefix, frequency: min(1, key.frequency), values: sampler)
+            return QueryKey(
+                prefix: prefix, frequency: min(1, key.frequency),
+                frequencyThreshold: probabilityThreshold(min(1, key.frequency)), credential: sampler == nil,
+                values: sampler ?? ValueSampler(model: nil, kind: .text, salt: 0, pool: &pool))
         }
         bodySizes = QuantileSampler(route.requestBytes, fallback: 128)
         if let template = options.bodyTemplates[route.route] {
@@ -103,7 +115,23 @@ struct CompiledRoute: Sendable {
             contentTypeLine = pool.add("Content-Type: application/json\r\n")
         }
         bound += Int(contentTypeLine.count) + 40
+        if case let .literal(first)? = pieces.first {
+            leads = methods.map { method in pool.add(Array(pool.slice(method)) + Array(pool.slice(first))) }
+            pieceStart = 1
+        } else {
+            leads = methods
+            pieceStart = 0
+        }
+        bound += methods.map { Int($0.count) }.max() ?? 0
         maxBytes = bound
+    }
+
+    /// Largest body a request of this route can carry.
+    func maxBodyBytes(payloadScale: Double) -> Int {
+        guard methodHasBody.contains(true) else { return 0 }
+        if let bodyTemplate { return Int(bodyTemplate.count) }
+        let largest = (bodySizes.maxValue * payloadScale).rounded()
+        return largest.isFinite && largest > 0 ? Int(min(largest, Double(Int32.max))) : 0
     }
 
     /// A surge route from a scenario.

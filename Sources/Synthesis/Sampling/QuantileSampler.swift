@@ -44,6 +44,9 @@ public struct QuantileSampler: Sendable, Equatable {
         return values[i - 1] + (values[i] - values[i - 1]) * t
     }
 
+    /// The largest value drawn.
+    var maxValue: Double { values.last ?? 0 }
+
     /// Mean of the piecewise-linear inverse CDF (used to derive session start rates).
     public var mean: Double {
         var total = 0.0

@@ -7,14 +7,28 @@ struct CompiledHotKey: Sendable, Equatable {
     var parameter: Int
     var value: ByteRef
     var probability: Double
+    /// `probability` as a ``RequestRandom/chance(_:)`` threshold.
+    var threshold: UInt64
 }
 
 /// Serializes requests straight into a ``ByteArena``: HTTP/1.1 request line, `Host`,
 /// `User-Agent`, the geo header, `Content-Type`/`Content-Length` and a body for methods with a
-/// body. Everything constant is precompiled into one ``BytePool``; rendering allocates nothing.
-struct RequestRenderer: Sendable {
-    var pool: BytePool
+/// body. Everything constant is precompiled into one ``BytePool``; rendering allocates nothing,
+/// retains nothing, and writes through a ``ByteCursor`` whose room was checked once per request.
+///
+/// Not thread-safe: owned by one ``ScheduleGenerator``.
+final class RequestRenderer {
+    private(set) var pool: BytePool
     var routes: [CompiledRoute]
+    /// The same routes, read through a pointer while rendering.
+    let routeTable: RouteTable
+    /// ` HTTP/1.1\r\nHost: …\r\nUser-Agent: …\r\n<geo line>` for every agent × country, when
+    /// there are at most ``maxHeadBlocks`` pairs (one copy instead of three per request).
+    let headBlocks: [ByteRef]?
+    /// ``bound(route:)`` by route.
+    private(set) var routeBounds: [Int]
+    /// Largest request this renderer can write (body and faults included, given `faultBytes`).
+    private(set) var worstRequestBytes: Int
     /// ` HTTP/1.1\r\nHost: …\r\n`.
     let requestLineEnd: ByteRef
     /// `User-Agent: …\r\n` lines.
@@ -32,6 +46,9 @@ struct RequestRenderer: Sendable {
     let payloadScale: Double
     /// Bound of header bytes beyond a route's `maxBytes`.
     let maxHeaderBytes: Int
+
+    /// Most agent × country head blocks precomputed.
+    static let maxHeadBlocks = 4096
 
     /// The `User-Agent` used for the weight of agents outside the profile's top list.
     static let otherAgent = "Mozilla/5.0 (compatible; shadowcast-synthetic/1.0)"
@@ -98,138 +115,219 @@ struct RequestRenderer: Sendable {
         credentialPrefix = pool.add("synthetic-")
         payloadScale = max(0, options.payloadScale)
         maxHeaderBytes = Int(requestLineEnd.count) + agentMax + geoMax + 64 + 64
+        if agentLines.count * geoLines.count <= Self.maxHeadBlocks {
+            var blocks: [ByteRef] = []
+            for agent in agentLines {
+                for geo in geoLines {
+                    blocks.append(pool.add(Array(pool.slice(requestLineEnd)) + Array(pool.slice(agent)) + Array(pool.slice(geo))))
+                }
+            }
+            headBlocks = blocks
+        } else {
+            headBlocks = nil
+        }
+        let faultHeaderBytes = Int(badHeaderLine.count) + Int(paddingPrefix.count) + 2
+        var bounds: [Int] = []
+        var worst = 0
+        for route in compiled {
+            let bound = route.maxBytes + maxHeaderBytes + faultHeaderBytes
+            bounds.append(bound)
+            worst = max(worst, bound + max(route.maxBodyBytes(payloadScale: max(0, options.payloadScale)), 64))
+        }
+        routeBounds = bounds
+        worstRequestBytes = worst
+        routeTable = RouteTable(compiled)
         self.pool = pool
     }
 
-    /// Resolves a plan's hot keys to parameter indices and pooled values.
-    mutating func compile(hotKeys: [RatePlan.ActiveHotKey]) throws -> [CompiledHotKey] {
+    /// Resolves a plan's hot keys to parameter indices and pooled values (and widens the
+    /// request bounds of their routes by the value's length).
+    func compile(hotKeys: [RatePlan.ActiveHotKey]) throws -> [CompiledHotKey] {
         try hotKeys.map { key in
             guard let parameter = routes[key.route].parameterIndex(key.parameter) else {
                 throw SynthesisError.invalidOption(
                     field: "scenario hotKey.parameter",
                     detail: "route '\(routes[key.route].name)' has no parameter '\(key.parameter)' (has: \(routes[key.route].parameterNames.joined(separator: ", ")))")
             }
-            return CompiledHotKey(route: key.route, parameter: parameter, value: pool.add(percentEncodedForTarget(key.value)), probability: key.probability)
+            let value = pool.add(percentEncodedForTarget(key.value))
+            routeBounds[key.route] += Int(value.count)
+            worstRequestBytes += Int(value.count)
+            return CompiledHotKey(
+                route: key.route, parameter: parameter, value: value, probability: key.probability,
+                threshold: probabilityThreshold(key.probability))
         }
     }
 
-    /// Writes one request. Returns nothing; the arena's count grows by the request's length.
+    /// Widens ``worstRequestBytes`` by the largest fault padding.
+    func allow(faultBytes: Int) { worstRequestBytes += max(0, faultBytes) }
+
+    /// Upper bound of the bytes one request of route `index` writes, apart from its body and
+    /// fault padding (checked once per request instead of once per write).
+    @inline(__always)
+    func bound(route index: Int) -> Int { routeBounds[index] }
+
+    /// Writes one request at `out` (which has at least `bound(route:)` + body + fault bytes
+    /// reserved). `hotKeys` are the hot keys of the request's segment.
     @inline(__always)
     func render(
-        route index: Int, hotKeys: [CompiledHotKey], fault: CompiledFault?, random: inout SeededRandom,
-        arena: ByteArena, pool base: UnsafePointer<UInt8>
+        route index: Int, hotKeys: UnsafeBufferPointer<CompiledHotKey>, fault: CompiledFault?, bodySize: Int,
+        method: Int, random: inout RequestRandom, out: inout ByteCursor, pool base: UnsafePointer<UInt8>
     ) {
-        let route = routes[index]
-        let method = route.methodAlias.sample(&random)
-        var bodySize = 0
-        let hasBody = route.methodHasBody[method]
-        if hasBody {
-            if let template = route.bodyTemplate {
-                bodySize = Int(template.count)
-            } else {
-                bodySize = Int((route.bodySizes.sample(&random) * payloadScale).rounded())
-            }
-            bodySize = max(0, bodySize)
-        }
-        var extra = 0
-        if let fault {
-            if fault.kind == .oversizedHeaders { extra = fault.bytes }
-            if fault.kind == .truncatedBody && bodySize == 0 { bodySize = 64 }
-        }
-        arena.reserve(route.maxBytes + maxHeaderBytes + bodySize + extra + 64)
-
-        @inline(__always) func copy(_ ref: ByteRef) { arena.append(base + Int(ref.start), Int(ref.count)) }
-
-        copy(route.methods[method])
-        if route.examples.isEmpty {
-            for piece in route.pieces {
-                switch piece {
+        let route = routeTable.routes.baseAddress! + index
+        out.copy(route.pointee.leads[method], from: base)
+        if route.pointee.examples.isEmpty {
+            for position in route.pointee.pieceStart..<route.pointee.pieces.count {
+                switch route.pointee.pieces[position] {
                 case let .literal(ref):
-                    copy(ref)
+                    out.copy(ref, from: base)
                 case let .parameter(p):
                     var written = false
                     for key in hotKeys where key.route == index && key.parameter == p {
-                        if random.nextUnit() < key.probability {
-                            copy(key.value)
+                        if random.chance(key.threshold) {
+                            out.copy(key.value, from: base)
                             written = true
                         }
                         break
                     }
-                    if !written { route.parameters[p].write(arena, pool: base, random: &random) }
+                    if !written { route.pointee.parameters[p].write(&out, pool: base, random: &random) }
                 }
             }
         } else {
-            copy(route.examples[Int(((random.next() >> 32) &* UInt64(route.examples.count)) >> 32)])
+            let column = Int(((random.next() >> 32) &* UInt64(route.pointee.examples.count)) >> 32)
+            out.copy(route.pointee.examples[column], from: base)
         }
-        var separator: UInt8 = 63 // '?'
-        for key in route.query where random.nextUnit() < key.frequency {
-            arena.append(separator)
-            separator = 38 // '&'
-            copy(key.prefix)
-            if let values = key.values {
-                values.write(arena, pool: base, random: &random)
-            } else {
-                // Credential keys: a synthetic value, never a real one.
-                copy(credentialPrefix)
-                let hexDigits: StaticString = "0123456789abcdef"
-                var h = random.next()
-                for _ in 0..<16 { arena.append(hexDigits.utf8Start[Int(h & 15)]); h >>= 4 }
+        let queryCount = route.pointee.query.count
+        if queryCount > 0 {
+            var separator: UInt8 = 63 // '?'
+            for q in 0..<queryCount where random.chance(route.pointee.query[q].frequencyThreshold) {
+                out.byte(separator)
+                separator = 38 // '&'
+                out.copy(route.pointee.query[q].prefix, from: base)
+                if !route.pointee.query[q].credential {
+                    route.pointee.query[q].values.write(&out, pool: base, random: &random)
+                } else {
+                    // Credential keys: a synthetic value, never a real one.
+                    out.copy(credentialPrefix, from: base)
+                    let hexDigits: StaticString = "0123456789abcdef"
+                    let digits = hexDigits.utf8Start
+                    var h = random.next()
+                    for _ in 0..<16 { out.byte(digits[Int(h & 15)]); h >>= 4 }
+                }
             }
         }
-        copy(requestLineEnd)
-        copy(agentLines[agentAlias.sample(&random)])
-        let geo = geoLines[geoAlias.sample(&random)]
-        if geo.count > 0 { copy(geo) }
-        if let fault {
-            switch fault.kind {
-            case .badHeaderLine:
-                copy(badHeaderLine)
-            case .oversizedHeaders:
-                copy(paddingPrefix)
-                arena.fill(97, max(0, extra - Int(paddingPrefix.count) - 2))
-                copy(crlf)
-            default:
-                break
-            }
-        }
-        if hasBody || fault?.kind == .truncatedBody || fault?.kind == .wrongContentLength {
-            if hasBody || fault?.kind == .truncatedBody { copy(route.contentTypeLine) }
-            copy(contentLengthPrefix)
-            let claimed = fault?.kind == .wrongContentLength ? bodySize + fault!.bytes : bodySize
-            arena.appendDecimal(claimed)
-            copy(crlf)
-            copy(crlf)
-            let sent = fault?.kind == .truncatedBody ? bodySize / 2 : bodySize
-            if let template = route.bodyTemplate, hasBody {
-                arena.append(base + Int(template.start), min(sent, Int(template.count)))
-                if sent > Int(template.count) { arena.fill(32, sent - Int(template.count)) }
-            } else {
-                Self.writeFiller(arena, size: sent, fullSize: bodySize)
-            }
+        let agent = agentAlias.sample(bits: random.next())
+        let geo = geoAlias.sample(bits: random.next())
+        if let headBlocks {
+            out.copy(headBlocks[agent &* geoLines.count &+ geo], from: base)
         } else {
-            copy(crlf)
+            out.copy(requestLineEnd, from: base)
+            out.copy(agentLines[agent], from: base)
+            out.copy(geoLines[geo], from: base)
         }
+        guard let fault else {
+            if bodySize > 0 || route.pointee.methodHasBody[method] {
+                writeBody(route: route, bodySize: bodySize, claimed: bodySize, sent: bodySize, out: &out, pool: base)
+            } else {
+                out.byte(13); out.byte(10)
+            }
+            return
+        }
+        switch fault.kind {
+        case .badHeaderLine:
+            out.copy(badHeaderLine, from: base)
+        case .oversizedHeaders:
+            out.copy(paddingPrefix, from: base)
+            out.fill(97, max(0, fault.bytes - Int(paddingPrefix.count) - 2))
+            out.byte(13); out.byte(10)
+        default:
+            break
+        }
+        let hasBody = route.pointee.methodHasBody[method]
+        if hasBody || fault.kind == .truncatedBody || fault.kind == .wrongContentLength {
+            let claimed = fault.kind == .wrongContentLength ? bodySize + fault.bytes : bodySize
+            let sent = fault.kind == .truncatedBody ? bodySize / 2 : bodySize
+            writeBody(
+                route: route, bodySize: bodySize, claimed: claimed, sent: sent, out: &out, pool: base,
+                contentType: hasBody || fault.kind == .truncatedBody)
+        } else {
+            out.byte(13); out.byte(10)
+        }
+    }
+
+    /// `Content-Type`, `Content-Length: claimed`, the blank line and `sent` bytes of the body.
+    @inline(__always)
+    private func writeBody(
+        route: UnsafeMutablePointer<CompiledRoute>, bodySize: Int, claimed: Int, sent: Int, out: inout ByteCursor,
+        pool base: UnsafePointer<UInt8>, contentType: Bool = true
+    ) {
+        if contentType { out.copy(route.pointee.contentTypeLine, from: base) }
+        out.copy(contentLengthPrefix, from: base)
+        out.decimal(claimed)
+        out.byte(13); out.byte(10); out.byte(13); out.byte(10)
+        if let template = route.pointee.bodyTemplate {
+            out.copy(base + Int(template.start), min(sent, Int(template.count)))
+            if sent > Int(template.count) { out.fill(32, sent - Int(template.count)) }
+        } else {
+            Self.writeFiller(&out, size: sent, fullSize: bodySize)
+        }
+    }
+
+    /// The method index and body size of a request of route `index` (drawn before the bytes so
+    /// that the room for the whole request is checked once).
+    @inline(__always)
+    func methodAndBody(route index: Int, fault: CompiledFault?, random: inout RequestRandom) -> (method: Int, bodySize: Int) {
+        let route = routeTable.routes.baseAddress! + index
+        let method = route.pointee.methodAlias.sample(bits: random.next())
+        var bodySize = 0
+        if route.pointee.methodHasBody[method] {
+            if let template = route.pointee.bodyTemplate {
+                bodySize = Int(template.count)
+            } else {
+                bodySize = max(0, Int((route.pointee.bodySizes.value(at: random.nextUnit()) * payloadScale).rounded()))
+            }
+        }
+        if let fault, fault.kind == .truncatedBody, bodySize == 0 { bodySize = 64 }
+        return (method, bodySize)
     }
 
     /// JSON filler of exactly `size` bytes (`{"pad":"xxx…"}`); a truncated body is the first
     /// `size` bytes of a `fullSize` filler.
     @inline(__always)
-    static func writeFiller(_ arena: ByteArena, size: Int, fullSize: Int) {
+    static func writeFiller(_ out: inout ByteCursor, size: Int, fullSize: Int) {
         guard size > 0 else { return }
         if fullSize < 10 {
-            arena.fill(48, 1)
-            arena.fill(32, size - 1)
+            out.byte(48)
+            out.fill(32, size - 1)
             return
         }
         let head: StaticString = "{\"pad\":\""
         let headCount = min(size, 8)
-        arena.append(head.utf8Start, headCount)
+        out.copy(head.utf8Start, headCount)
         let middle = min(size, fullSize - 2) - headCount
-        if middle > 0 { arena.fill(120, middle) }
+        if middle > 0 { out.fill(120, middle) }
         let tail = size - headCount - max(0, middle)
         if tail > 0 {
             let close: StaticString = "\"}"
-            arena.append(close.utf8Start, tail)
+            out.copy(close.utf8Start, tail)
         }
+    }
+}
+
+/// The compiled routes in one fixed allocation, so that rendering reads them through a pointer
+/// (a borrow) instead of copying a route struct and retaining its arrays per request.
+/// Immutable after init; owned by one ``RequestRenderer``.
+final class RouteTable {
+    let routes: UnsafeMutableBufferPointer<CompiledRoute>
+    let count: Int
+
+    init(_ compiled: [CompiledRoute]) {
+        count = compiled.count
+        routes = .allocate(capacity: max(1, compiled.count))
+        _ = routes.initialize(from: compiled)
+    }
+
+    deinit {
+        routes.baseAddress!.deinitialize(count: count)
+        routes.deallocate()
     }
 }

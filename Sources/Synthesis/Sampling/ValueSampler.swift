@@ -16,6 +16,8 @@ struct ValueSampler: Sendable, Equatable {
     let top: [ByteRef]
     let topAlias: AliasTable
     let topWeight: Double
+    /// `topWeight` as a ``RequestRandom/chance(_:)`` threshold.
+    let topWeightThreshold: UInt64
     let kind: ValueKind
     let minLength: Int
     let maxLength: Int
@@ -38,6 +40,7 @@ struct ValueSampler: Sendable, Equatable {
         topAlias = AliasTable(weights: weights)
         let observedTop = weights.reduce(0, +)
         topWeight = refs.isEmpty ? 0 : min(1, max(0, model?.topWeight ?? observedTop))
+        topWeightThreshold = probabilityThreshold(topWeight)
         self.kind = kind
         let lo = max(1, min(model?.minLength ?? 1, 48))
         let hi = max(lo, min(model?.maxLength ?? 8, 48))
@@ -56,29 +59,33 @@ struct ValueSampler: Sendable, Equatable {
         maxBytes = max(longest, max(maxLength, 36))
     }
 
-    /// Writes one sampled value.
+    /// Writes one sampled value (at most ``maxBytes`` bytes).
     @inline(__always)
-    func write(_ arena: ByteArena, pool: UnsafePointer<UInt8>, random: inout SeededRandom) {
-        if topWeight > 0, random.nextUnit() < topWeight {
-            let ref = top[topAlias.sample(&random)]
-            arena.append(pool + Int(ref.start), Int(ref.count))
+    func write(_ out: inout ByteCursor, pool: UnsafePointer<UInt8>, random: inout RequestRandom) {
+        if topWeightThreshold != 0, random.chance(topWeightThreshold) {
+            out.copy(top[topAlias.sample(bits: random.next())], from: pool)
         } else {
-            writeInvented(rank: tail.sample(&random), arena)
+            writeInvented(rank: tail.sample(unit: random.nextUnit()), &out)
         }
     }
 
     /// Writes the invented value of a rank (deterministic: a rank always gives the same value).
-    func writeInvented(rank: UInt64, _ arena: ByteArena) {
+    /// Digits and letters are cut from one 64-bit mix at a time.
+    func writeInvented(rank: UInt64, _ out: inout ByteCursor) {
         var h = mix64(rank ^ salt)
         let span = UInt64(maxLength - minLength + 1)
         let length = minLength + Int(h % span)
         switch kind {
         case .integer:
             h = mix64(h)
-            arena.append(UInt8(49 + h % 9))
+            out.byte(UInt8(truncatingIfNeeded: 49 &+ h % 9))
+            h /= 9
+            var left = 18
             for _ in 1..<max(length, 1) {
-                h = mix64(h)
-                arena.append(UInt8(48 + h % 10))
+                if left == 0 { h = mix64(h &+ 1); left = 19 }
+                out.byte(UInt8(truncatingIfNeeded: 48 &+ h % 10))
+                h /= 10
+                left -= 1
             }
         case .uuid:
             let hexDigits: StaticString = "0123456789abcdef"
@@ -86,37 +93,44 @@ struct ValueSampler: Sendable, Equatable {
             var a = mix64(h), b = mix64(a)
             for position in 0..<36 {
                 if position == 8 || position == 13 || position == 18 || position == 23 {
-                    arena.append(45)
+                    out.byte(45)
                     continue
                 }
-                arena.append(digits[Int(a & 15)])
+                out.byte(digits[Int(a & 15)])
                 a = (a >> 4) | (b << 60)
                 b >>= 4
             }
         case .hex:
             let hexDigits: StaticString = "0123456789abcdef"
             let digits = hexDigits.utf8Start
+            var left = 0
             for _ in 0..<length {
-                h = mix64(h)
-                arena.append(digits[Int(h & 15)])
+                if left == 0 { h = mix64(h); left = 16 }
+                out.byte(digits[Int(h & 15)])
+                h >>= 4
+                left -= 1
             }
         case .date:
             let year = 2000 + Int(rank / 336 % 30)
             let month = 1 + Int(rank / 28 % 12)
             let day = 1 + Int(rank % 28)
-            arena.appendDecimal(year)
-            arena.append(45)
-            if month < 10 { arena.append(48) }
-            arena.appendDecimal(month)
-            arena.append(45)
-            if day < 10 { arena.append(48) }
-            arena.appendDecimal(day)
+            out.decimal(year)
+            out.byte(45)
+            if month < 10 { out.byte(48) }
+            out.decimal(month)
+            out.byte(45)
+            if day < 10 { out.byte(48) }
+            out.decimal(day)
         case .token, .text:
             let alphabet: StaticString = "abcdefghijklmnopqrstuvwxyz0123456789"
             let letters = alphabet.utf8Start
+            var left = 0
             for index in 0..<length {
-                h = mix64(h)
-                arena.append(letters[Int(h % (kind == .text || index == 0 ? 26 : 36))])
+                if left == 0 { h = mix64(h); left = 12 }
+                let radix: UInt64 = kind == .text || index == 0 ? 26 : 36
+                out.byte(letters[Int(h % radix)])
+                h /= radix
+                left -= 1
             }
         }
     }

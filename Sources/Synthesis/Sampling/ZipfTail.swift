@@ -35,8 +35,11 @@ public struct ZipfTail: Sendable, Equatable {
 
     /// Draws a rank.
     @inline(__always)
-    public func sample(_ random: inout SeededRandom) -> UInt64 {
-        let u = random.nextUnit()
+    public func sample(_ random: inout SeededRandom) -> UInt64 { sample(unit: random.nextUnit()) }
+
+    /// The rank at uniform `u` in [0, 1).
+    @inline(__always)
+    func sample(unit u: Double) -> UInt64 {
         let rank = inverse == 0 ? exp(a + b * u) : pow(a + b * u, inverse)
         return UInt64(min(max(rank, first), last))
     }

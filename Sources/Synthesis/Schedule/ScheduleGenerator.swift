@@ -15,11 +15,6 @@ import Traffic
 ///
 /// Not thread-safe: one generator belongs to one task (the chunks it returns are `Sendable`).
 public final class ScheduleGenerator {
-    private enum Arrivals {
-        case open(OpenArrivals)
-        case sessions(SessionArrivals)
-    }
-
     /// The rate plan (segments, mixes, rate source).
     public let plan: RatePlan
     /// Route names by route id: the plan's routes, then one `fault:<kind>` per fault kind.
@@ -27,19 +22,28 @@ public final class ScheduleGenerator {
     /// Counts so far.
     public private(set) var stats: SynthesisStats
 
-    private var renderer: RequestRenderer
-    private var arrivals: Arrivals
+    private let renderer: RequestRenderer
+    private var openArrivals: OpenArrivals?
+    private var sessionArrivals: SessionArrivals?
     private let mixAliases: [AliasTable]
-    private let segmentHotKeys: [[CompiledHotKey]]
+    /// Mix index by segment.
+    private let segmentMix: [Int]
+    /// Hot keys of all segments back to back, and each segment's range in it.
+    private let hotKeys: [CompiledHotKey]
+    private let segmentHotKeys: [Range<Int>]
     private let faults: [CompiledFault]
     private let seed: UInt64
     private let shard: Shard
     private let chunkRequests: Int
     private let chunkSpanNanos: Int64
-    private let arena: ByteArena
+    /// Expected bytes per request, learnt from the chunks so far (sizes the next arena).
+    private var bytesPerRequest = 384
     private var nextIndex: UInt64 = 0
     private var pending: (nanos: Int64, time: Double, segment: Int, route: Int?)?
     private var finished = false
+
+    /// Stream tag of the fault draw (apart from the request's own stream).
+    private static let faultStream: UInt64 = 0x4641_554c_5453_0000
 
     /// Compiles the profile for the options; throws ``SynthesisError`` on unusable input.
     public init(profile: RequestProfile, options given: SynthesisOptions) throws {
@@ -49,17 +53,22 @@ public final class ScheduleGenerator {
         guard options.payloadScale >= 0, options.payloadScale.isFinite else { throw SynthesisError.invalidOption(field: "payload-scale", detail: "must be >= 0") }
         let plan = try RatePlan(profile: profile, options: options)
         self.plan = plan
-        var renderer = try RequestRenderer(profile: profile, options: options, plan: plan)
-        var hotCache: [[RatePlan.ActiveHotKey]: [CompiledHotKey]] = [:]
-        var segmentHotKeys: [[CompiledHotKey]] = []
+        let renderer = try RequestRenderer(profile: profile, options: options, plan: plan)
+        var hotCache: [[RatePlan.ActiveHotKey]: Range<Int>] = [:]
+        var hotKeys: [CompiledHotKey] = []
+        var segmentHotKeys: [Range<Int>] = []
         for segment in plan.segments {
-            if segment.hotKeys.isEmpty { segmentHotKeys.append([]); continue }
+            if segment.hotKeys.isEmpty { segmentHotKeys.append(0..<0); continue }
             if let cached = hotCache[segment.hotKeys] { segmentHotKeys.append(cached); continue }
             let compiled = try renderer.compile(hotKeys: segment.hotKeys)
-            hotCache[segment.hotKeys] = compiled
-            segmentHotKeys.append(compiled)
+            let range = hotKeys.count..<(hotKeys.count + compiled.count)
+            hotKeys += compiled
+            hotCache[segment.hotKeys] = range
+            segmentHotKeys.append(range)
         }
+        self.hotKeys = hotKeys
         self.segmentHotKeys = segmentHotKeys
+        segmentMix = plan.segments.map(\.mix)
         var names = plan.routeNames
         var faultRoutes: [FaultKind: UInt32] = [:]
         var compiledFaults: [CompiledFault] = []
@@ -77,46 +86,93 @@ public final class ScheduleGenerator {
             }
             compiledFaults.append(CompiledFault(rule: rule, route: route))
         }
+        renderer.allow(faultBytes: compiledFaults.map { $0.kind == .oversizedHeaders ? $0.bytes : 0 }.max() ?? 0)
         faults = compiledFaults
         routeNames = names
         self.renderer = renderer
         mixAliases = plan.mixes.map { AliasTable(weights: $0) }
         switch options.arrivals {
-        case .open: arrivals = .open(OpenArrivals(plan: plan, seed: options.seed))
-        case .sessions: arrivals = .sessions(try SessionArrivals(profile: profile, plan: plan, options: options))
+        case .open: openArrivals = OpenArrivals(plan: plan, seed: options.seed)
+        case .sessions: sessionArrivals = try SessionArrivals(profile: profile, plan: plan, options: options)
         }
         seed = options.seed
         shard = options.shard
         chunkRequests = options.chunkRequests
         chunkSpanNanos = Swift.max(1, options.chunkSpanNanos)
-        arena = ByteArena(capacity: options.chunkRequests * 320)
         stats = SynthesisStats(requestsPerRoute: [Int](repeating: 0, count: names.count))
-    }
-
-    private func nextArrival() -> (nanos: Int64, time: Double, segment: Int, route: Int?)? {
-        switch arrivals {
-        case var .open(open):
-            let next = open.next()
-            arrivals = .open(open)
-            return next.map { (Int64(($0.time * 1e9).rounded(.down)), $0.time, $0.segment, nil) }
-        case var .sessions(sessions):
-            let next = sessions.next()
-            arrivals = .sessions(sessions)
-            return next.map { (Int64(($0.time * 1e9).rounded(.down)), $0.time, $0.segment, $0.route) }
-        }
     }
 
     /// The next chunk of this shard's requests, or `nil` when the run's schedule is exhausted.
     /// A chunk holds at most `chunkRequests` requests and spans at most `chunkSpanNanos`.
+    ///
+    /// The requests are written straight into the chunk's own arena (no copy): its capacity is
+    /// sized from the bytes per request seen so far, and a chunk ends early when the next
+    /// request might not fit (that request opens the next chunk, with the same bytes).
     public func nextChunk() -> RequestBatch? {
-        guard !finished else { return nil }
-        var entries: [RequestBatch.Entry] = []
-        entries.reserveCapacity(chunkRequests)
+        while !finished {
+            var entries: [RequestBatch.Entry] = []
+            entries.reserveCapacity(chunkRequests)
+            let worst = renderer.worstRequestBytes
+            let capacity = chunkRequests * bytesPerRequest + worst
+            let arena = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                initialized = fill(buffer.baseAddress!, capacity: capacity, entries: &entries)
+            }
+            guard !entries.isEmpty else { continue }
+            if entries.count == chunkRequests || arena.count + worst > capacity {
+                bytesPerRequest = Swift.max(64, (arena.count / entries.count) * 9 / 8 + 16)
+            }
+            return RequestBatch(arena: arena, entries: entries, routes: routeNames)
+        }
+        return nil
+    }
+
+    /// Writes requests at `base` until the chunk is full, spans `chunkSpanNanos`, or the
+    /// schedule ends; returns the bytes written.
+    ///
+    /// The generator's mutable state is moved into locals for the loop and stored back at the
+    /// end (class properties would cost a dynamic exclusivity check on every access).
+    private func fill(_ base: UnsafeMutablePointer<UInt8>, capacity: Int, entries: inout [RequestBatch.Entry]) -> Int {
+        var out = ByteCursor(position: base)
         var firstNanos: Int64?
         let shardCount = UInt64(shard.count)
         let shardIndex = UInt64(shard.index)
+        let renderer = self.renderer
+        let seed = self.seed
+        let chunkRequests = self.chunkRequests
+        let chunkSpanNanos = self.chunkSpanNanos
+        var stats = self.stats
+        self.stats.requestsPerRoute = []
+        var nextIndex = self.nextIndex
+        var pending = self.pending
+        var finished = false
+        var open = openArrivals
+        var sessions = sessionArrivals
+        openArrivals = nil
+        sessionArrivals = nil
+        defer {
+            self.stats = stats
+            self.nextIndex = nextIndex
+            self.pending = pending
+            self.finished = finished
+            openArrivals = open
+            sessionArrivals = sessions
+        }
+        @inline(__always) func nextArrival() -> (nanos: Int64, time: Double, segment: Int, route: Int?)? {
+            if open != nil {
+                guard let next = open!.next() else { return nil }
+                return (Int64((next.time * 1e9).rounded(.down)), next.time, next.segment, nil)
+            }
+            guard let next = sessions?.next() else { return nil }
+            return (Int64((next.time * 1e9).rounded(.down)), next.time, next.segment, next.route)
+        }
         renderer.pool.bytes.withUnsafeBufferPointer { poolBuffer in
-            let base = poolBuffer.baseAddress!
+        renderer.routeBounds.withUnsafeBufferPointer { bounds in
+        hotKeys.withUnsafeBufferPointer { hotBuffer in
+        mixAliases.withUnsafeBufferPointer { mixes in
+        segmentMix.withUnsafeBufferPointer { segmentMix in
+        segmentHotKeys.withUnsafeBufferPointer { segmentHot in
+        faults.withUnsafeBufferPointer { faults in
+            let pool = poolBuffer.baseAddress!
             while entries.count < chunkRequests {
                 guard let arrival = pending ?? nextArrival() else {
                     finished = true
@@ -128,30 +184,48 @@ public final class ScheduleGenerator {
                     break
                 }
                 let index = nextIndex
-                nextIndex += 1
-                stats.scheduled += 1
-                guard index % shardCount == shardIndex else { continue }
-                if firstNanos == nil { firstNanos = arrival.nanos }
-                var random = SeededRandom(seed: seed ^ mix64(index))
-                let route = arrival.route ?? mixAliases[plan.segments[arrival.segment].mix].sample(&random)
+                guard index % shardCount == shardIndex else {
+                    nextIndex += 1
+                    stats.scheduled += 1
+                    continue
+                }
+                var random = RequestRandom(seed: seed, index: index)
+                let route: Int
+                if let fixed = arrival.route {
+                    route = fixed
+                } else {
+                    route = mixes[segmentMix[arrival.segment]].sample(bits: random.next())
+                }
                 var fault: CompiledFault?
                 if !faults.isEmpty {
-                    var faultRandom = SeededRandom(seed: seed ^ mix64(index ^ 0x4641_554c_5453_0000))
+                    var faultRandom = RequestRandom(seed: seed, index: index, stream: Self.faultStream)
                     for candidate in faults where candidate.isActive(at: arrival.time) {
-                        if faultRandom.nextUnit() < candidate.probability {
+                        if faultRandom.chance(candidate.threshold) {
                             fault = candidate
                             break
                         }
                     }
                 }
-                let offset = arena.count
+                let (method, bodySize) = renderer.methodAndBody(route: route, fault: fault, random: &random)
+                let need = bounds[route] + bodySize + (fault?.kind == .oversizedHeaders ? fault!.bytes : 0)
+                let start = out.position - base
+                if start + need > capacity {
+                    // Does not fit: this arrival opens the next chunk (its bytes depend on its
+                    // index only, so they are the same there).
+                    pending = arrival
+                    break
+                }
+                nextIndex += 1
+                stats.scheduled += 1
+                if firstNanos == nil { firstNanos = arrival.nanos }
+                let range = segmentHot[arrival.segment]
                 renderer.render(
-                    route: route, hotKeys: segmentHotKeys[arrival.segment], fault: fault, random: &random,
-                    arena: arena, pool: base)
-                let length = arena.count - offset
+                    route: route, hotKeys: UnsafeBufferPointer(rebasing: hotBuffer[range]), fault: fault,
+                    bodySize: bodySize, method: method, random: &random, out: &out, pool: pool)
+                let length = out.position - base - start
                 let recordedRoute = fault?.route ?? UInt32(route)
                 entries.append(RequestBatch.Entry(
-                    offset: UInt32(offset), length: UInt32(length), route: recordedRoute,
+                    offset: UInt32(start), length: UInt32(length), route: recordedRoute,
                     flags: fault?.flags ?? 0, sendAtNanos: arrival.nanos))
                 stats.requestsPerRoute[Int(recordedRoute)] += 1
                 if let fault { stats.faults[fault.kind, default: 0] += 1 }
@@ -159,9 +233,13 @@ public final class ScheduleGenerator {
                 stats.bytes += length
             }
         }
-        if entries.isEmpty && finished { return nil }
-        if entries.isEmpty { return nextChunk() }
-        return RequestBatch(arena: arena.takeBytes(), entries: entries, routes: routeNames)
+        }
+        }
+        }
+        }
+        }
+        }
+        return out.position - base
     }
 }
 
