@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Shadowcast
 import Testing
 
@@ -87,5 +88,44 @@ struct PredictiveShadowLoopTests {
         }
         #expect(summary.stepsRun == 3)
         #expect(loop.summary == summary)
+    }
+
+    @Test("beside the proxy in one service group: the loop measures the proxied rate and stops at the deadline, then the proxy drains")
+    func servesBesideTheProxy() async throws {
+        let primary = try HTTPSink(host: "127.0.0.1", port: 0)
+        defer { primary.stop() }
+        let secondary = try HTTPSink(host: "127.0.0.1", port: 0)
+        defer { secondary.stop() }
+        var shadow = ShadowConfiguration(
+            listen: ShadowEndpoint(host: "127.0.0.1", port: 0), primary: ShadowEndpoint(host: "127.0.0.1", port: Int(primary.port)),
+            secondary: ShadowEndpoint(host: "127.0.0.1", port: Int(secondary.port)))
+        shadow.eventLoops = 1
+        let stream = ShadowExchangeStream(maxBatches: 256)
+        let proxy = try await ShadowProxy.start(shadow, sink: stream)
+        let traffic = LiveTraffic(stepSeconds: 0.2)
+        let consumer = Task { for await batch in stream.batches { traffic.ingest(batch) } }
+        var configuration = PredictiveShadowLoopConfiguration(step: .milliseconds(200), predictAhead: .milliseconds(400))
+        configuration.steps = 1_000  // far more than the deadline allows
+        let loop = try PredictiveShadowLoop(configuration: configuration, forecaster: PlannedLoadForecaster(points: []), traffic: traffic)
+        // 200 client requests through the proxy while the loop runs.
+        var load = EmissionConfiguration(target: .loopback(port: UInt16(proxy.localAddress.port)), model: .closed(pipeline: 1))
+        load.connections = 2
+        load.requestLimit = 200
+        load.duration = .seconds(5)
+        var batch = RequestBatch(routes: ["GET /"])
+        batch.append(Array("GET /items/1 HTTP/1.1\r\nHost: shop.test\r\n\r\n".utf8), route: 0)
+        let client = try Emitter.start(load, requests: batch)
+        var logger = Logger(label: "test")
+        logger.logLevel = .error
+        let stats = try await loop.serve(beside: proxy, duration: .milliseconds(1_500), logger: logger)
+        let sent = await client.result()
+        await consumer.value  // the stream finishes when the proxy has stopped
+        let summary = try #require(loop.summary)
+        #expect(summary.stepsRun >= 3 && summary.stepsRun <= 9, "steps: \(summary.stepsRun)")
+        #expect(sent.requests == 200)
+        #expect(stats.requests == 200)
+        let measured = summary.steps.compactMap(\.actualRate).reduce(0, +) * 0.2
+        #expect(Int(measured.rounded()) <= 200 && measured > 0, "measured \(measured) of 200 requests")
+        #expect(traffic.totalRequests == 200)
     }
 }
