@@ -32,17 +32,15 @@ struct MetricsPortTests {
         let port = try #require(Int(url.split(separator: ":").last!.split(separator: "/").first!))
 
         var configuration = EmissionConfiguration(target: .loopback(port: sink.port), model: .constantRate(1000))
-        configuration.duration = .milliseconds(2500)
+        configuration.duration = .seconds(30)  // stopped below, once scraped mid-run: no timing race on a busy machine
         configuration.connections = 4
         let request = try #require(HTTPTargetURL(argument: "http://127.0.0.1:\(sink.port)/")).requestBatch(headers: [])
         let observed = try #require(try telemetry.start(configuration, requests: request))
-        // Mid-run: wait for the second live snapshot, then scrape over HTTP.
-        var seen = 0
-        for await _ in observed.snapshots {
-            seen += 1
-            if seen == 2 { break }
-        }
+        // Mid-run: wait for the first live snapshot, scrape over HTTP, let it send a while longer, stop.
+        for await _ in observed.snapshots { break }
         let middle = try CLILoopbackHTTP.get(path: "/metrics", port: port)
+        try await Task.sleep(for: .milliseconds(500))
+        observed.stop()
         let result = await observed.result()
         let end = try CLILoopbackHTTP.get(path: "/metrics", port: port)
         await telemetry.stop()
@@ -56,7 +54,7 @@ struct MetricsPortTests {
         #expect((value(middle, #"shadowcast_response_rate_per_second{run="load"}"#) ?? 0) > 200)
         #expect((value(middle, #"shadowcast_request_latency_seconds_count{run="load"}"#) ?? 0) > 0)
 
-        #expect(result.requests > 1500)
+        #expect(result.requests > 500)
         #expect(value(end, #"shadowcast_requests_sent_total{run="load"}"#) == Double(result.sent))
         #expect(value(end, #"shadowcast_responses_total{run="load"}"#) == Double(result.requests))
         #expect(value(end, #"shadowcast_late_sends_total{run="load"}"#) == Double(result.late))
