@@ -204,23 +204,29 @@ struct DemoLiveRun: Sendable {
         let replayTask = Task { await replayRun.result() }
         let syntheticTask = Task { await syntheticRun.result() }
 
+        // The predictive loop, as `shadowcast shadow --predict-ahead` runs it: here with the
+        // forecast period planned in advance, no live rate and no played-ahead traffic (the
+        // whole forecast period already goes to the secondary); one step a second.
         var reporter = ProgressReporter(mode: .detect(fileDescriptor: 2), interval: 5)
-        var requested = c.secondaryInstances
         var completed = 0
         var errors = 0
-        let end = runSeconds + 2
-        var second = 1
-        while Double(second) <= end {
-            try? await Task.sleep(until: clockStart + .seconds(second), clock: .continuous)
-            let t = Double(second)
+        var loopConfiguration = PredictiveShadowLoopConfiguration(step: .seconds(1), predictAhead: .seconds(max(1, leadSeconds)))
+        loopConfiguration.steps = Int(runSeconds + 2)
+        loopConfiguration.initialReplicas = c.secondaryInstances
+        let plan = PlannedLoadForecaster(
+            points: forecast.map { LoadForecastPoint(time: $0.time, rate: $0.upperRate, upperRate: $0.upperRate) }, until: runSeconds)
+        let loop: PredictiveShadowLoop
+        do {
+            loop = try PredictiveShadowLoop(configuration: loopConfiguration, forecaster: plan, traffic: nil, autoscaler: autoscaler)
+        } catch {
+            throw DemoError.stage("predictive loop", "\(error)")
+        }
+        await loop.run { record in
+            let t = record.time
             primary.read(primaryLab, at: t)
             let sample = secondary.read(secondaryLab, at: t)
-            if t <= runSeconds {
-                let decision = await autoscaler.tick(AutoscalerInput(now: t, currentReplicas: requested, forecast: forecast))
-                if decision.changesReplicas {
-                    requested = decision.desiredReplicas
-                    console.step("      autoscaler: \(decision.currentReplicas) → \(decision.desiredReplicas) secondary instances (\(decision.reason))")
-                }
+            if let scaling = record.scaling {
+                console.step("      autoscaler: \(scaling.from) → \(scaling.to) secondary instances (\(scaling.reason))")
             }
             if let sample, console.enabled {
                 completed += Int(sample.rate.rounded())
@@ -230,7 +236,6 @@ struct DemoLiveRun: Sendable {
                     errors: errors, completed: completed)
                 if let line = reporter.update(view) { console.write(line) }
             }
-            second += 1
         }
         if console.enabled { console.write(reporter.finish()) }
         let replayResult = await replayTask.value
