@@ -31,8 +31,10 @@ struct MetricsPortTests {
         #expect(announced.withLock { $0 } == ["metrics: \(url)"])
         let port = try #require(Int(url.split(separator: ":").last!.split(separator: "/").first!))
 
-        var configuration = EmissionConfiguration(target: .loopback(port: sink.port), model: .constantRate(1000))
-        configuration.duration = .seconds(30)  // stopped below, once scraped mid-run: no timing race on a busy machine
+        // Stopped below once scraped mid-run. The bound is long because the first snapshot waits
+        // for a free cooperative thread, which a full parallel test run can hold for a minute.
+        var configuration = EmissionConfiguration(target: .loopback(port: sink.port), model: .constantRate(500))
+        configuration.duration = .seconds(300)
         configuration.connections = 4
         let request = try #require(HTTPTargetURL(argument: "http://127.0.0.1:\(sink.port)/")).requestBatch(headers: [])
         let observed = try #require(try telemetry.start(configuration, requests: request))
@@ -51,10 +53,10 @@ struct MetricsPortTests {
         let midSent = try #require(value(middle, #"shadowcast_requests_sent_total{run="load"}"#))
         #expect(midSent > 0 && midSent < Double(result.sent))
         #expect(value(middle, #"shadowcast_run_active{run="load"}"#) == 1)
-        #expect((value(middle, #"shadowcast_response_rate_per_second{run="load"}"#) ?? 0) > 200)
+        #expect((value(middle, #"shadowcast_response_rate_per_second{run="load"}"#) ?? 0) > 100)
         #expect((value(middle, #"shadowcast_request_latency_seconds_count{run="load"}"#) ?? 0) > 0)
 
-        #expect(result.requests > 500)
+        #expect(result.requests > 250)
         #expect(value(end, #"shadowcast_requests_sent_total{run="load"}"#) == Double(result.sent))
         #expect(value(end, #"shadowcast_responses_total{run="load"}"#) == Double(result.requests))
         #expect(value(end, #"shadowcast_late_sends_total{run="load"}"#) == Double(result.late))
