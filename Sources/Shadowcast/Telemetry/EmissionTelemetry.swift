@@ -48,11 +48,16 @@ public struct ObservedRun: Sendable {
     /// (an `AsyncStream` has one reader).
     public let snapshots: AsyncStream<EmissionSnapshot>
     private let recording: Task<EmissionResult, Never>
+    private let run: EmissionRun
 
-    init(snapshots: AsyncStream<EmissionSnapshot>, recording: Task<EmissionResult, Never>) {
+    init(snapshots: AsyncStream<EmissionSnapshot>, recording: Task<EmissionResult, Never>, run: EmissionRun) {
         self.snapshots = snapshots
         self.recording = recording
+        self.run = run
     }
+
+    /// Stops sending now (see `EmissionRun.stop()`); ``result()`` then returns soon.
+    public func stop() { run.stop() }
 
     /// Waits for the end of the run; its final totals and latency quantiles are recorded by then.
     public func result() async -> EmissionResult { await recording.value }
@@ -83,6 +88,6 @@ extension RunMetrics {
             recorder.finish(RunProgress(result, faults: faults?()), latency: RunLatencyQuantiles(microseconds: result.latency))
             return result
         }
-        return ObservedRun(snapshots: relay, recording: recording)
+        return ObservedRun(snapshots: relay, recording: recording, run: run)
     }
 }

@@ -99,7 +99,7 @@ struct RunCommand: AsyncParsableCommand {
             if emitter.json != "-" { print(RunTextReport.render(result, report: report, stats: stats), terminator: "") }
             if let path = emitter.json { try writeJSON(report, to: path) }
             if let hgrm { try writeHgrm(RunReport.cleanLatency(result).latency, to: hgrm) }
-            try writeReport(result, started: started, options: options, plan: schedule.plan, scaling: await scaling?.autoscaler.history ?? [])
+            try writeReport(result, started: started, options: options, plan: schedule.plan, stats: stats, scaling: await scaling?.autoscaler.history ?? [])
             // Thresholds judge the clean requests: faulted ones are reported apart.
             try thresholds.check(ThresholdMetrics(result, latency: RunReport.cleanLatency(result).latency), quietStandardOutput: emitter.json == "-")
         } catch let error as EmissionError {

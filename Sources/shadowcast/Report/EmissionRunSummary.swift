@@ -28,6 +28,8 @@ struct EmissionRunSummary {
     var events: [Report.ScenarioEvent] = []
     /// Scaling actions on the run's clock.
     var scaling: [ScalingAction] = []
+    /// Fault-injected requests the synthesizer generated, by fault kind (`run --faults`).
+    var injectedFaults: [String: Int] = [:]
 
     /// Version written into `meta.toolVersion` (the demo's).
     static let toolVersion = "0.1.0"
@@ -53,7 +55,7 @@ struct EmissionRunSummary {
                 PercentilePoint(percentile: $0, latencyMs: Double(histogram.valueAtPercentile($0)) / 1000)
             })
         }
-        summary.faults = result.routes.filter { $0.name.hasPrefix("fault:") }.map(Self.fault)
+        summary.faults = faults()
         summary.events = events
         summary.scaling = scaling
         summary.thresholds = thresholds
@@ -70,16 +72,42 @@ struct EmissionRunSummary {
             meanMs: s.intervalCompleted > 0 ? s.intervalMeanLatencyMicros / 1000 : nil)
     }
 
-    static func fault(_ route: EmissionResult.Route) -> FaultRecord {
-        let failed = Int(route.errors.total)
-        let answered = Int(route.requests)
-        let kinds = route.errors.byKind.filter { $0.count > 0 }.map { "\($0.count) \($0.kind)" }.joined(separator: ", ")
-        let outcome = failed == 0 ? "the target answered all \(answered)" : "\(answered) answered, \(failed) ended without an answer (\(kinds))"
-        return FaultRecord(kind: String(route.name.dropFirst("fault:".count)), count: answered + failed, errorsCaused: failed, outcome: outcome)
+    /// One record per fault kind: what the synthesizer injected and what came back. Requests
+    /// sent with a reset or abandon flag expect no answer (the engine counts them as faulted).
+    func faults() -> [FaultRecord] {
+        var kinds = Set(injectedFaults.keys)
+        for route in result.routes where route.name.hasPrefix("fault:") { kinds.insert(String(route.name.dropFirst("fault:".count))) }
+        return kinds.sorted().map { kind in
+            let route = result.routes.first { $0.name == "fault:" + kind }
+            let failed = Int(route?.errors.total ?? 0)
+            let answered = Int(route?.requests ?? 0)
+            let injected = injectedFaults[kind] ?? answered + failed
+            let outcome: String
+            if answered + failed == 0 && injected > 0 {
+                outcome = "sent without waiting for an answer (the connection is cut on purpose)"
+            } else if failed == 0 {
+                outcome = "the target answered all \(answered)"
+            } else {
+                let byKind = (route?.errors.byKind ?? []).filter { $0.count > 0 }.map { "\($0.count) \($0.kind)" }.joined(separator: ", ")
+                outcome = "\(answered) answered, \(failed) ended without an answer (\(byKind))"
+            }
+            return FaultRecord(kind: kind, count: injected, errorsCaused: failed, outcome: outcome)
+        }
     }
+
+    /// Errors of the requests without an injected fault (faults are reported apart).
+    var cleanErrors: EmissionErrorCounts {
+        result.routes.filter { !$0.name.hasPrefix("fault:") }.reduce(EmissionErrorCounts()) { $0 + $1.errors }
+    }
+
+    private var summaryHasFaults: Bool { !injectedFaults.isEmpty || result.routes.contains { $0.name.hasPrefix("fault:") } }
 
     func findings(_ histogram: Histogram<UInt64>) -> [Report.Finding] {
         var out: [Report.Finding] = []
+        guard result.sent > 0 else {
+            let why = result.scheduleError.map { "the schedule failed: \($0)" } ?? "the schedule was empty or the run too short for its rate"
+            return [Report.Finding(severity: .warning, sentence: "No request was sent: \(why).")]
+        }
         let latency = LatencySummary(microseconds: histogram)
         out.append(Report.Finding(
             severity: .info,
@@ -93,12 +121,15 @@ struct EmissionRunSummary {
                 sentence: String(format: "The target answered %.0f req/s, %.0f%% of the %.0f req/s offered: it (or this machine) could not keep up.",
                                  result.achievedRate, result.achievedRate / offered * 100, offered)))
         }
-        if result.errors.total > 0 {
-            let kinds = result.errors.byKind.filter { $0.count > 0 }.map { "\($0.count) \($0.kind)" }.joined(separator: ", ")
+        let errors = cleanErrors
+        if errors.total > 0 {
+            let answered = result.routes.filter { !$0.name.hasPrefix("fault:") }.reduce(0) { $0 + $1.requests }
+            let rate = Double(errors.total) / Double(max(1, answered + errors.total))
+            let kinds = errors.byKind.filter { $0.count > 0 }.map { "\($0.count) \($0.kind)" }.joined(separator: ", ")
             out.append(Report.Finding(
-                severity: result.errorRate >= 0.01 ? .critical : .warning,
-                sentence: String(format: "%.2f%% of requests failed (%@).", result.errorRate * 100, kinds),
-                numbers: [.init(name: "error_rate", value: result.errorRate)]))
+                severity: rate >= 0.01 ? .critical : .warning,
+                sentence: String(format: "%.2f%% of requests failed (%@)%@.", rate * 100, kinds, summaryHasFaults ? ", not counting the fault-injected ones" : ""),
+                numbers: [.init(name: "error_rate", value: rate)]))
         }
         if result.sent > 0, result.late > 0 {
             let share = Double(result.late) / Double(result.sent)

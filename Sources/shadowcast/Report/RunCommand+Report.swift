@@ -4,7 +4,7 @@ import Shadowcast
 extension RunCommand {
     /// `--report-dir`: the HTML report and summary.json of this run (clean-request latency,
     /// faults, scenario events and scaling actions included).
-    func writeReport(_ result: EmissionResult, started: Date, options: SynthesisOptions, plan: RatePlan, scaling history: [(decision: ScaleDecision, outcomes: [HookOutcome])]) throws {
+    func writeReport(_ result: EmissionResult, started: Date, options: SynthesisOptions, plan: RatePlan, stats: SynthesisStats, scaling history: [(decision: ScaleDecision, outcomes: [HookOutcome])]) throws {
         guard report.directory != nil else { return }
         let clean = RunReport.cleanLatency(result).latency
         var events: [Report.ScenarioEvent] = []
@@ -28,7 +28,8 @@ extension RunCommand {
             result: result, command: ["shadowcast"] + CommandLine.arguments.dropFirst(), target: target.text, started: started, ended: Date(),
             seed: options.seed, offeredRate: offered, latency: clean,
             thresholds: thresholds.thresholds.evaluate(ThresholdMetrics(result, latency: clean)),
-            events: events.filter { $0.t <= options.durationSeconds }, scaling: scaling).summary()
+            events: events.filter { $0.t <= options.durationSeconds }, scaling: scaling,
+            injectedFaults: Dictionary(uniqueKeysWithValues: stats.faults.map { ($0.key.rawValue, $0.value) })).summary()
         try report.write(summary, quietStandardOutput: emitter.json == "-")
     }
 }
