@@ -47,7 +47,7 @@ private func parseAll(_ bytes: [UInt8], piece: Int) -> Int {
 }
 
 let benchmarks: @Sendable () -> Void = {
-    let responsesPerSecond = BenchmarkMetric.custom("Mresponses/s", polarity: .prefersLarger, useScalingFactor: false)
+    let responsesPerSecond = BenchmarkMetric.custom("kresponses/s", polarity: .prefersLarger, useScalingFactor: false)
     let megabytesPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
     let parserConfiguration = Benchmark.Configuration(
         metrics: [.wallClock, .cpuTotal, responsesPerSecond, megabytesPerSecond],
@@ -60,7 +60,7 @@ let benchmarks: @Sendable () -> Void = {
                 let parsed = parseAll(responseBuffer, piece: piece)
                 precondition(parsed == 10_000, "parser benchmark input no longer parses: \(parsed)")
                 let seconds = Double((ContinuousClock.now - start) / .nanoseconds(1)) / 1e9
-                benchmark.measurement(responsesPerSecond, Int(Double(parsed) / 1e6 / seconds))
+                benchmark.measurement(responsesPerSecond, Int(Double(parsed) / 1e3 / seconds))
                 benchmark.measurement(megabytesPerSecond, Int(Double(responseBuffer.count) / 1e6 / seconds))
             }
         }

@@ -17,6 +17,14 @@ _Static_assert(sizeof(cemit_request) == 24, "cemit_request mirrors Traffic.Reque
 #define SPIN_NS 50000LL /* busy-poll budget before blocking while responses are outstanding */
 #endif
 
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 static inline void add(_Atomic uint64_t *a, uint64_t v) { atomic_fetch_add_explicit(a, v, memory_order_relaxed); }
 
 void cemit_config_defaults(cemit_config *cfg) {
@@ -543,7 +551,10 @@ static void *worker_main(void *arg) {
              * machine a thread that sleeps loses its CPU for milliseconds. */
             int64_t spin_until = cemit_now_ns() + (timeout < SPIN_NS ? timeout : SPIN_NS);
             int got = 0;
-            while (!got && cemit_now_ns() < spin_until) got = w->ops->poll(w, 0);
+            while (!got && cemit_now_ns() < spin_until) {
+                got = w->ops->poll(w, 0);
+                if (!got) cpu_relax(); /* io_uring can answer without a system call: don't hammer */
+            }
             if (got) continue;
             timeout = wake - cemit_now_ns();
             if (timeout < 0) timeout = 0;
