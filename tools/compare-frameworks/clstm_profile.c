@@ -2,7 +2,7 @@
  * usage: clstm_profile MODE ITERS [H] [B]   MODE 0 inference, 1 training step (forward + backward +
  * clip + Adam), 2 training forward, 3 backward only. Prints ms per batch of process CPU time and wall.
  * build: clang -O2 -std=c11 -D_GNU_SOURCE -ICSources/CLSTM/include $(pkg-config --cflags openblas) \
- *        tools/compare-frameworks/clstm_profile.c CSources/CLSTM/*.c $(pkg-config --libs openblas) -lm -lpthread */
+ *        tools/compare-frameworks/clstm_profile.c CSources/CLSTM/[a-z]*.c $(pkg-config --libs openblas) -lm -lpthread */
 #include "CLSTM.h"
 #include <stdio.h>
 #include <stdlib.h>
