@@ -62,13 +62,15 @@ struct FastPathTests {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<20_000 {
             let key = UInt64.random(in: 0..<3000, using: &generator) &* 0x1_0000_0001
-            #expect(set.insert(key))
+            let inserted = set.insert(key)
+            #expect(inserted)
             reference.insert(key)
         }
         #expect(set.count == reference.count)
         var full = KeySet(limit: 2)
-        #expect(full.insert(7) && full.insert(0) && full.insert(7))
-        #expect(!full.insert(9))
+        let first = full.insert(7), zero = full.insert(0), again = full.insert(7), overLimit = full.insert(9)
+        #expect(first && zero && again)
+        #expect(!overLimit)
         #expect(full.count == 2)
     }
 

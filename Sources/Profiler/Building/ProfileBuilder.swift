@@ -11,6 +11,8 @@ public struct ProfileBuilder: Sendable {
     /// Settings.
     public let configuration: ProfilerConfiguration
     let templater: RouteTemplater
+    /// Salt of the in-memory client keys (from the redactor's hash policy), `nil` when dropped.
+    let clientSalt: (UInt64, UInt64)?
 
     var methods = ByteInterner(capacity: 64, maxLength: 32)
     var methodCounts: [Int] = []
@@ -67,6 +69,7 @@ public struct ProfileBuilder: Sendable {
     public init(configuration: ProfilerConfiguration = ProfilerConfiguration()) {
         self.configuration = configuration
         templater = RouteTemplater(rules: configuration.templateRules)
+        if case let .hash(salt) = configuration.redactor.clientPolicy { clientSalt = salt } else { clientSalt = nil }
         paths = ByteInterner(capacity: configuration.maxPaths, maxLength: 2048)
         shapes = ByteInterner(capacity: configuration.maxShapes, maxLength: 2048)
         agents = ByteInterner(capacity: configuration.maxAgents, maxLength: 512)
@@ -177,7 +180,7 @@ public struct ProfileBuilder: Sendable {
         // Client (pseudonymous key, in memory only)
         var clientKey: UInt64?
         if !fields.client.isEmpty {
-            clientKey = configuration.redactor.clientKey(UnsafeRawBufferPointer(fields.client.buffer))
+            clientKey = clientSalt.map { Self.clientKey(fields.client, salt: $0) }
             if let clientKey {
                 if !clients.insert(clientKey) { clientsCapped = true }
             }
@@ -218,6 +221,18 @@ public struct ProfileBuilder: Sendable {
             for item in released { deliver(time: item.time, event: item.element) }
             released.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// A keyed 64-bit pseudonym of a client address, for in-memory grouping only (distinct
+    /// counts, session keys; never written). The fast multiply–xorshift byte hash, keyed by the
+    /// per-profile salt before and after: a SipHash per request cost ~3 % of a profiling run and
+    /// buys nothing here, since the keys never leave the process.
+    @inline(__always)
+    static func clientKey(_ client: ByteSpan, salt: (UInt64, UInt64)) -> UInt64 {
+        var h = ByteInterner.hash(client.start, client.count) ^ salt.0
+        h = (h ^ (h >> 31)) &* 0xBF58_476D_1CE4_E5B9
+        h = (h ^ salt.1 ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 31)
     }
 
     private mutating func countObserved(country: ByteSpan) {
