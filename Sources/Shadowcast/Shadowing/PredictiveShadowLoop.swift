@@ -111,15 +111,18 @@ public final class PredictiveShadowLoop: Service, Sendable {
         var answered = 0, failed = 0
         var step = 0, stepsRun = 0, skipped = 0
         let start = ContinuousClock.now
-        while c.steps.map({ step < $0 }) ?? true {
+        steps: while c.steps.map({ step < $0 }) ?? true {
             var next = step + 1
-            if c.pacing == .wallClock {
-                guard await sleep(until: start + c.step * (step + 1)) else { break }
+            switch c.pacing {
+            case .wallClock:
+                guard await sleep(until: start + c.step * (step + 1)) else { break steps }
                 // When the process was starved past whole steps, jump to the current step instead
                 // of running the missed ones back to back; the interval's rate is spread over them.
                 next = max(next, Int(((ContinuousClock.now - start) / c.step).rounded(.down)))
-            } else if isStopped {
-                break
+            case .wallClockCatchingUp:
+                guard await sleep(until: start + c.step * (step + 1)) else { break steps }
+            case .backToBack:
+                if isStopped { break steps }
             }
             if let steps = c.steps { next = min(next, steps) }
             let span = next - step

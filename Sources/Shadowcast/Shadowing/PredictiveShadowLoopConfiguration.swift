@@ -34,6 +34,10 @@ public struct PredictiveShadowLoopConfiguration: Sendable {
         /// Step `k` ends `k` steps after the start (wall clock); steps missed while the process
         /// was not scheduled are skipped, not caught up.
         case wallClock
+        /// Step `k` ends `k` steps after the start (wall clock); steps missed while the process
+        /// was not scheduled run back to back to catch up (every step is run: the demo's
+        /// per-second sampling).
+        case wallClockCatchingUp
         /// Steps follow each other without waiting, on a virtual clock (`k` × step); a step
         /// still waits for the previous step's synthetic run to finish. For replays and tests
         /// that must not depend on the scheduler.
