@@ -25,6 +25,9 @@ struct PredictiveShadowLoopTests {
         // is flat at 50 req/s and rises to 400 req/s at t = 2.0 s.
         var configuration = PredictiveShadowLoopConfiguration(step: .milliseconds(200), predictAhead: .milliseconds(600))
         configuration.steps = 10
+        // Virtual time: the test does not depend on how the scheduler treats the process (the
+        // synthetic runs still take their real 0.2 s each and really reach the sink).
+        configuration.pacing = .backToBack
         var synthetic = PredictiveShadowLoopConfiguration.Synthetic(target: .loopback(port: secondary.port), host: "shop.test")
         synthetic.connections = 4
         configuration.synthetic = synthetic
@@ -84,9 +87,11 @@ struct PredictiveShadowLoopTests {
         let loop = try PredictiveShadowLoop(
             configuration: configuration, forecaster: PlannedLoadForecaster(points: []), traffic: LiveTraffic(stepSeconds: 0.1))
         let summary = await loop.run { record in
-            if record.step == 3 { loop.stop() }
+            if record.step >= 3 { loop.stop() }
         }
-        #expect(summary.stepsRun == 3)
+        // Wall clock: a starved process skips steps, so step 3 may come as the first or second run.
+        #expect(summary.stepsRun <= 3)
+        #expect(summary.steps.last.map { $0.step >= 3 && $0.step < 1_000 } == true)
         #expect(loop.summary == summary)
     }
 
@@ -117,15 +122,28 @@ struct PredictiveShadowLoopTests {
         let client = try Emitter.start(load, requests: batch)
         var logger = Logger(label: "test")
         logger.logLevel = .error
+        let started = ContinuousClock.now
         let stats = try await loop.serve(beside: proxy, duration: .milliseconds(1_500), logger: logger)
+        let elapsed = ContinuousClock.now - started
         let sent = await client.result()
         await consumer.value  // the stream finishes when the proxy has stopped
         let summary = try #require(loop.summary)
-        #expect(summary.stepsRun >= 3 && summary.stepsRun <= 9, "steps: \(summary.stepsRun)")
+        // Stopped with the group: never more steps than the time it ran allows (missed steps
+        // are skipped, not caught up), even when parallel tests starve the thread pool.
+        #expect(summary.stepsRun >= 1)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        #expect(Double(summary.stepsRun + summary.skippedSteps) * 0.2 <= seconds + 0.4,
+                "steps \(summary.stepsRun) + \(summary.skippedSteps) skipped in \(elapsed)")
         #expect(sent.requests == 200)
         #expect(stats.requests == 200)
         let measured = summary.steps.compactMap(\.actualRate).reduce(0, +) * 0.2
-        #expect(Int(measured.rounded()) <= 200 && measured > 0, "measured \(measured) of 200 requests")
         #expect(traffic.totalRequests == 200)
+        // Every proxied request is in one step's rate or still waiting for the next step.
+        let unattributed = traffic.takeStepCount()
+        if summary.skippedSteps == 0 {
+            #expect(Int(measured.rounded()) + unattributed == 200, "measured \(measured) + \(unattributed) waiting")
+        } else {
+            #expect(Int(measured.rounded()) + unattributed <= 200)
+        }
     }
 }

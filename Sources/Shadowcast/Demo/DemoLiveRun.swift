@@ -212,6 +212,7 @@ struct DemoLiveRun: Sendable {
         var errors = 0
         var loopConfiguration = PredictiveShadowLoopConfiguration(step: .seconds(1), predictAhead: .seconds(max(1, leadSeconds)))
         loopConfiguration.steps = Int(runSeconds + 2)
+        loopConfiguration.pacing = .wallClockCatchingUp  // every second sampled, even when starved
         loopConfiguration.initialReplicas = c.secondaryInstances
         let plan = PlannedLoadForecaster(
             points: forecast.map { LoadForecastPoint(time: $0.time, rate: $0.upperRate, upperRate: $0.upperRate) }, until: runSeconds)

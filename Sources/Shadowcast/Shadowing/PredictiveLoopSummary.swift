@@ -10,6 +10,9 @@ public struct PredictiveLoopSummary: Sendable, Equatable, Codable {
     public var predictAheadSeconds: Double
     /// Steps run.
     public var stepsRun: Int
+    /// Steps skipped because the process was not scheduled in time (the loop jumps to the
+    /// current step rather than running missed ones back to back).
+    public var skippedSteps: Int
     /// Step records (the most recent `maxRecordedSteps`).
     public var steps: [PredictiveStepRecord]
     /// Older step records dropped to keep memory bounded.
@@ -41,6 +44,7 @@ public struct PredictiveLoopSummary: Sendable, Equatable, Codable {
                             stepsRun, stepSeconds, predictAheadSeconds, syntheticAnswered, syntheticErrors)]
         if let mae = meanAbsoluteError { lines.append(String(format: "prediction error (mean absolute, predicted vs actual): %.2f req/s", mae)) }
         if droppedSteps > 0 { lines.append("(\(droppedSteps) older steps not kept)") }
+        if skippedSteps > 0 { lines.append("(\(skippedSteps) steps skipped: the process was not scheduled in time)") }
         lines.append("  step      t(s)   actual  predicted  ahead(p50)  ahead(p90)  synthetic  replicas  note")
         let stride = max(1, Int((Double(steps.count) / Double(max(1, maxRows))).rounded(.up)))
         for (i, s) in steps.enumerated() where i % stride == 0 || s.scaling != nil || i == steps.count - 1 {

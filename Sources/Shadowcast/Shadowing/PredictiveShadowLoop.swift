@@ -109,15 +109,38 @@ public final class PredictiveShadowLoop: Service, Sendable {
         var inFlight: EmissionRun?
         var replicas = c.initialReplicas
         var answered = 0, failed = 0
-        var step = 0
+        var step = 0, stepsRun = 0, skipped = 0
         let start = ContinuousClock.now
-        while c.steps.map({ step < $0 }) ?? true {
-            guard await sleep(until: start + c.step * (step + 1)) else { break }
-            step += 1
+        steps: while c.steps.map({ step < $0 }) ?? true {
+            var next = step + 1
+            switch c.pacing {
+            case .wallClock:
+                guard await sleep(until: start + c.step * (step + 1)) else { break steps }
+                // When the process was starved past whole steps, jump to the current step instead
+                // of running the missed ones back to back; the interval's rate is spread over them.
+                next = max(next, Int(((ContinuousClock.now - start) / c.step).rounded(.down)))
+            case .wallClockCatchingUp:
+                guard await sleep(until: start + c.step * (step + 1)) else { break steps }
+            case .backToBack:
+                if isStopped { break steps }
+            }
+            if let steps = c.steps { next = min(next, steps) }
+            let span = next - step
+            if span > 1 {
+                skipped += span - 1
+                pending = pending.filter { $0.key >= next }
+            }
+            step = next
+            stepsRun += 1
             let t = Double(step) * stepSeconds
             var notes: [String] = []
-            let actual = traffic.map { Double($0.takeStepCount()) / stepSeconds }
-            if let actual, let note = model.observe(rate: actual, at: t) { notes.append(note) }
+            let actual = traffic.map { Double($0.takeStepCount()) / (Double(span) * stepSeconds) }
+            if let actual {
+                for k in stride(from: min(span, 1_000), to: 0, by: -1) {
+                    if let note = model.observe(rate: actual, at: t - Double(k - 1) * stepSeconds) { notes.append(note) }
+                }
+            }
+            if span > 1 { notes.append("\(span - 1) steps skipped (the process was not scheduled in time)") }
             let points = model.forecast(from: t, ahead: aheadSeconds)
             let ahead = points.point(at: t + aheadSeconds)
             let predictedNow = pending.removeValue(forKey: step)
@@ -180,8 +203,8 @@ public final class PredictiveShadowLoop: Service, Sendable {
         }
         forecaster.withLock { $0 = model }
         let summary = PredictiveLoopSummary(
-            stepSeconds: stepSeconds, predictAheadSeconds: aheadSeconds, stepsRun: step, steps: records,
-            droppedSteps: dropped, syntheticAnswered: answered, syntheticErrors: failed, finalReplicas: replicas)
+            stepSeconds: stepSeconds, predictAheadSeconds: aheadSeconds, stepsRun: stepsRun, skippedSteps: skipped,
+            steps: records, droppedSteps: dropped, syntheticAnswered: answered, syntheticErrors: failed, finalReplicas: replicas)
         outcome.withLock { $0 = summary }
         return summary
     }

@@ -29,8 +29,25 @@ public struct PredictiveShadowLoopConfiguration: Sendable {
         }
     }
 
+    /// How steps follow each other.
+    public enum Pacing: Sendable, Equatable {
+        /// Step `k` ends `k` steps after the start (wall clock); steps missed while the process
+        /// was not scheduled are skipped, not caught up.
+        case wallClock
+        /// Step `k` ends `k` steps after the start (wall clock); steps missed while the process
+        /// was not scheduled run back to back to catch up (every step is run: the demo's
+        /// per-second sampling).
+        case wallClockCatchingUp
+        /// Steps follow each other without waiting, on a virtual clock (`k` × step); a step
+        /// still waits for the previous step's synthetic run to finish. For replays and tests
+        /// that must not depend on the scheduler.
+        case backToBack
+    }
+
     /// Length of one step: the loop measures, forecasts, plays ahead and scales once per step.
     public var step: Duration = .seconds(10)
+    /// Wall clock (the default) or back to back.
+    public var pacing: Pacing = .wallClock
     /// How far ahead the forecast is played to the secondary (the loop sends, during each step,
     /// the predicted rate at `now + predictAhead` minus the rate just measured).
     public var predictAhead: Duration = .seconds(600)
