@@ -283,7 +283,7 @@ final class RequestRenderer {
             if let template = route.pointee.bodyTemplate {
                 bodySize = Int(template.count)
             } else {
-                bodySize = max(0, Int((route.pointee.bodySizes.value(at: random.nextUnit()) * payloadScale).rounded()))
+                bodySize = Int(max(0, route.pointee.bodySizes.value(at: random.nextUnit()) * payloadScale) + 0.5)
             }
         }
         if let fault, fault.kind == .truncatedBody, bodySize == 0 { bodySize = 64 }

@@ -40,7 +40,7 @@ public struct ZipfTail: Sendable, Equatable {
     /// The rank at uniform `u` in [0, 1).
     @inline(__always)
     func sample(unit u: Double) -> UInt64 {
-        let rank = inverse == 0 ? exp(a + b * u) : pow(a + b * u, inverse)
+        let rank = inverse == 0 ? exp(a + b * u) : exp(inverse * fastLog(a + b * u))
         return UInt64(min(max(rank, first), last))
     }
 }

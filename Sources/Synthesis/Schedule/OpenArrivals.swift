@@ -21,7 +21,8 @@ struct OpenArrivals {
 
     /// The next arrival: run seconds and segment index, or `nil` at the end of the run.
     mutating func next() -> (time: Double, segment: Int)? {
-        var budget = random.nextExponential(mean: 1)
+        // A unit exponential: -log(1 - u), u in [0, 1).
+        var budget = -fastLog(1 - random.nextUnit())
         while segment < rates.count {
             let rate = rates[segment]
             let capacity = (ends[segment] - time) * rate

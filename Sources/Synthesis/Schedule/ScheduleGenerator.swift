@@ -160,10 +160,10 @@ public final class ScheduleGenerator {
         @inline(__always) func nextArrival() -> (nanos: Int64, time: Double, segment: Int, route: Int?)? {
             if open != nil {
                 guard let next = open!.next() else { return nil }
-                return (Int64((next.time * 1e9).rounded(.down)), next.time, next.segment, nil)
+                return (Int64(next.time * 1e9), next.time, next.segment, nil)  // time >= 0: truncation is floor
             }
             guard let next = sessions?.next() else { return nil }
-            return (Int64((next.time * 1e9).rounded(.down)), next.time, next.segment, next.route)
+            return (Int64(next.time * 1e9), next.time, next.segment, next.route)
         }
         renderer.pool.bytes.withUnsafeBufferPointer { poolBuffer in
         renderer.routeBounds.withUnsafeBufferPointer { bounds in
