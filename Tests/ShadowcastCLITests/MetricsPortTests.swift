@@ -8,13 +8,14 @@ import Testing
 
 @Suite("--metrics-port")
 struct MetricsPortTests {
-    @Test("load, run, bench and demo accept --metrics-port and --metrics-host; a bad port is refused")
+    @Test("load, run, bench, demo and shadow accept --metrics-port and --metrics-host; a bad port is refused")
     func parses() throws {
         let load = try LoadCommand.parse(["http://127.0.0.1:8080/", "--metrics-port", "9464"])
         #expect(load.metricsPort.port == 9464 && load.metricsPort.host == "127.0.0.1")
         #expect(try RunCommand.parse(["p.json", "--target", "http://127.0.0.1:8080", "--metrics-port", "0"]).metricsPort.port == 0)
         #expect(try BenchCommand.parse(["--metrics-port", "9100", "--metrics-host", "::1"]).metricsPort.host == "::1")
         #expect(try DemoCommand.parse(["--metrics-port", "0"]).metricsPort.port == 0)
+        #expect(try ShadowCommand.parse(["--primary", "http://127.0.0.1:8081", "--secondary", "http://127.0.0.1:8082", "--metrics-port", "9465"]).metricsPort.port == 9465)
         #expect(try LoadCommand.parse(["http://127.0.0.1:8080/"]).metricsPort.port == nil)
         #expect(throws: (any Error).self) { try LoadCommand.parse(["http://127.0.0.1:8080/", "--metrics-port", "70000"]) }
     }

@@ -58,6 +58,8 @@ struct ShadowCommand: AsyncParsableCommand {
     @Option(help: "Write the predictive loop's summary (predicted vs actual per step, scaling) as JSON to this file.")
     var json: String?
 
+    @OptionGroup(title: "Metrics") var metricsPort: MetricsPortOptions
+
     @OptionGroup(title: "Autoscaling the secondary (on the forecast; needs --predict-ahead)")
     var autoscaling: AutoscaleOptions
 
@@ -198,6 +200,9 @@ struct ShadowCommand: AsyncParsableCommand {
         }
 
         let proxy = try await ShadowProxy.start(configuration, sink: noRecords ? nil : stream)
+        let proxyMetrics = ShadowStatsSource()
+        let telemetry = try await metricsPort.start(verb: "shadow", extraSources: [proxyMetrics])
+        let metricsPoller = telemetry.url == nil ? nil : Task { await proxyMetrics.poll(proxy) }
         if noRecords { stream.finish() }
         printError("shadow: listening on \(proxy.localAddress), primary \(configuration.primary), secondary \(configuration.secondary.map(String.init(describing:)) ?? "-"), mirroring \(configuration.mirrorPercent)%")
         if let predictAhead {
@@ -235,6 +240,9 @@ struct ShadowCommand: AsyncParsableCommand {
             stats = try await ShadowRunner.run(proxy, duration: duration?.duration, logger: logger)
         }
         let consumed = await consumer.value
+        metricsPoller?.cancel()
+        proxyMetrics.update(stats)
+        await telemetry.stop()
         print(stats.summary)
         if let records { print("records: \(consumed) exchanges consumed, written to \(records)") }
         if let summary = loop?.summary {

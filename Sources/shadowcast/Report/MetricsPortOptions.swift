@@ -24,13 +24,14 @@ struct MetricsPortOptions: ParsableArguments {
     }
 
     /// Starts the endpoint when `--metrics-port` was given (printing its address on standard
-    /// error); otherwise returns a telemetry that records nothing.
-    func start(verb: String, registry: PrometheusCollectorRegistry = MetricsExporter.sharedRegistry,
+    /// error), serving the run's series and `extraSources` (e.g. the shadow proxy's counters);
+    /// otherwise returns a telemetry that records nothing.
+    func start(verb: String, extraSources: [any PrometheusTextSource] = [], registry: PrometheusCollectorRegistry = MetricsExporter.sharedRegistry,
                announce: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) async throws -> RunTelemetry {
         guard let port else { return RunTelemetry(verb: verb, metrics: nil, exporter: nil, url: nil) }
         if registry === MetricsExporter.sharedRegistry { MetricsExporter.bootstrapMetricsSystem() }
         let metrics = RunMetrics(registry: registry)
-        let exporter = MetricsExporter(configuration: .init(host: host, port: port), registry: registry, sources: [metrics])
+        let exporter = MetricsExporter(configuration: .init(host: host, port: port), registry: registry, sources: [metrics] + extraSources)
         let bound: Int
         do { bound = try await exporter.start() } catch { throw ValidationError("\(error)") }
         let shownHost = host.contains(":") ? "[\(host)]" : host
