@@ -53,18 +53,9 @@ static int ur_init(cemit_worker *w, uint32_t max_conns) {
     if (!s) return -ENOMEM;
     struct io_uring_params p;
     memset(&p, 0, sizeof p);
-    /* TASKRUN_FLAG: the kernel raises IORING_SQ_TASKRUN in the shared ring when completions wait
-     * as deferred task work, so a busy poll can look before it enters the kernel (ur_poll). */
-    p.flags = CEMIT_URING_SETUP | IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_R_DISABLED | IORING_SETUP_CQSIZE |
-              IORING_SETUP_SUBMIT_ALL;
+    p.flags = CEMIT_URING_SETUP | IORING_SETUP_R_DISABLED | IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL;
     p.cq_entries = 16384;
     int rc = io_uring_queue_init_params(2048, &s->ring, &p);
-    if (rc == -EINVAL) {
-        memset(&p, 0, sizeof p);
-        p.flags = CEMIT_URING_SETUP | IORING_SETUP_R_DISABLED | IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL;
-        p.cq_entries = 16384;
-        rc = io_uring_queue_init_params(2048, &s->ring, &p);
-    }
     if (rc == -EINVAL) {
         memset(&p, 0, sizeof p);
         p.flags = IORING_SETUP_CQSIZE;
@@ -231,11 +222,6 @@ static int ur_poll(cemit_worker *w, int64_t timeout_ns) {
     if (timeout_ns > 0) {
         struct __kernel_timespec ts = {.tv_sec = timeout_ns / 1000000000LL, .tv_nsec = timeout_ns % 1000000000LL};
         rc = io_uring_submit_and_wait_timeout(&s->ring, &cqe, 1, &ts, NULL);
-    } else if ((s->ring.flags & IORING_SETUP_TASKRUN_FLAG) && (s->ring.flags & IORING_SETUP_DEFER_TASKRUN) &&
-               !io_uring_sq_ready(&s->ring) && !io_uring_cq_ready(&s->ring) &&
-               !(IO_URING_READ_ONCE(*s->ring.sq.kflags) & (IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW))) {
-        /* Busy poll with nothing to submit and no completion waiting: no system call. */
-        return 0;
     } else {
         rc = io_uring_submit_and_get_events(&s->ring);
     }
