@@ -195,7 +195,7 @@ static inline void push_inflight(cemit_worker *w, cemit_conn *c, int64_t intende
 /* Closed model: when a connection has nothing outstanding, send the next `pipeline` requests. */
 static void feed_closed(cemit_worker *w, cemit_conn *c, int64_t now) {
     cemit_engine *e = w->engine;
-    if (w->sending_over || c->state != C_READY || c->sending || c->inflight_count || c->closing_after) return;
+    if (w->warming || w->sending_over || c->state != C_READY || c->sending || c->inflight_count || c->closing_after) return;
     uint64_t k = e->cfg.pipeline;
     if (k > w->budget) k = w->budget;
     if (!k) return;
@@ -396,14 +396,14 @@ static void advance_request(cemit_worker *w) {
  */
 static int64_t dispatch_open(cemit_worker *w, int64_t now) {
     cemit_engine *e = w->engine;
-    int64_t rel = now - e->start_ns;
-    int64_t window_rel = w->end_send == INT64_MAX ? INT64_MAX : w->end_send - e->start_ns;
+    int64_t rel = now - w->start_ns;
+    int64_t window_rel = w->end_send == INT64_MAX ? INT64_MAX : w->end_send - w->start_ns;
     for (;;) {
         if (!w->budget) return INT64_MAX;
         const cemit_request *r; const uint8_t *arena; int64_t intended;
-        if (!next_request(w, &r, &arena, &intended)) return w->stream_done ? INT64_MAX : e->start_ns + rel + 200000;
+        if (!next_request(w, &r, &arena, &intended)) return w->stream_done ? INT64_MAX : now + 200000;
         if (intended >= window_rel) return INT64_MAX;
-        if (intended > rel) return e->start_ns + intended;
+        if (intended > rel) return w->start_ns + intended;
         if (rel - intended > e->cfg.request_timeout_ns) { /* could not be sent in time */
             count_error(w, CEMIT_ERR_TIMEOUT, r->route);
             add(&w->stats.late, 1);
@@ -425,7 +425,7 @@ static int64_t dispatch_open(cemit_worker *w, int64_t now) {
         memcpy(c->out, arena + r->offset, r->length);
         c->out_len = r->length;
         uint32_t flags = r->flags;
-        push_inflight(w, c, e->start_ns + intended, now, r, arena);
+        push_inflight(w, c, w->start_ns + intended, now, r, arena);
         record_lateness(w, rel - intended, r->route);
         add(&w->stats.sent, 1);
         w->budget--;
@@ -471,14 +471,14 @@ static void check_timers(cemit_worker *w, int64_t now) {
 static bool backlog_due(cemit_worker *w) {
     const cemit_request *r; const uint8_t *arena; int64_t intended;
     if (!w->budget || !next_request(w, &r, &arena, &intended)) return false;
-    return intended < w->end_send - w->engine->start_ns;
+    return intended < w->end_send - w->start_ns;
 }
 
 /* Open model: requests intended before the window's end that could not be sent during the
  * drain are counted (late, and as timeouts: never sent in time), never silently dropped. */
 static void count_unsent_backlog(cemit_worker *w) {
     const cemit_request *r; const uint8_t *arena; int64_t intended;
-    int64_t window_rel = w->end_send - w->engine->start_ns;
+    int64_t window_rel = w->end_send - w->start_ns;
     while (w->budget && next_request(w, &r, &arena, &intended) && intended < window_rel) {
         count_error(w, CEMIT_ERR_TIMEOUT, r->route);
         add(&w->stats.late, 1);
@@ -491,19 +491,54 @@ static void count_unsent_backlog(cemit_worker *w) {
 static void end_sending(cemit_worker *w, int64_t now) {
     if (w->sending_over) return;
     w->sending_over = true;
-    int64_t window = now - w->engine->start_ns;
+    int64_t window = now - w->start_ns;
     int64_t cur = atomic_load(&w->engine->send_window_ns);
     while (window > cur && !atomic_compare_exchange_weak(&w->engine->send_window_ns, &cur, window)) {}
+}
+
+/* Opens the worker's initial connections and waits until each has connected or failed once,
+ * bounded by the connect timeout (a connection still pending then keeps its own deadline). */
+static void warm_up(cemit_worker *w) {
+    cemit_engine *e = w->engine;
+    int64_t now = cemit_now_ns();
+    for (uint32_t i = 0; i < w->conn_count; i++) conn_open(w, &w->conns[i], now);
+    int64_t deadline = now + e->cfg.connect_timeout_ns;
+    while (w->connecting && !atomic_load_explicit(&e->stop, memory_order_relaxed)) {
+        now = cemit_now_ns();
+        if (now >= deadline) break;
+        int64_t wait = deadline - now;
+        w->ops->poll(w, wait < TIMER_TICK_NS ? wait : TIMER_TICK_NS);
+    }
+    uint32_t open = 0;
+    for (uint32_t i = 0; i < w->conn_count; i++) open += w->conns[i].state == C_READY;
+    atomic_fetch_add(&e->connected_at_start, open);
+}
+
+/* The last worker to finish its warm-up starts the run's clock; the others wait for it (still
+ * serving their connections' completions). */
+static void start_clock(cemit_worker *w) {
+    cemit_engine *e = w->engine;
+    if (atomic_fetch_sub(&e->warming, 1) == 1) {
+        atomic_store(&e->start_ns, cemit_now_ns());
+    } else {
+        while (!atomic_load(&e->start_ns)) w->ops->poll(w, 100000);
+    }
+    w->start_ns = atomic_load(&e->start_ns);
+    w->warming = false;
+    if (e->cfg.mode == CEMIT_MODE_CLOSED) /* connections that opened during the warm-up start now */
+        for (uint32_t i = 0; i < w->conn_count; i++) feed_closed(w, &w->conns[i], w->start_ns);
 }
 
 static void *worker_main(void *arg) {
     cemit_worker *w = arg;
     cemit_engine *e = w->engine;
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
-    int64_t now = cemit_now_ns();
-    w->end_send = e->cfg.duration_ns > 0 ? e->start_ns + e->cfg.duration_ns : INT64_MAX;
+    w->warming = true;
     if (w->ops->thread_start && w->ops->thread_start(w) < 0) atomic_store(&e->stop, 2);
-    else for (uint32_t i = 0; i < w->conn_count; i++) conn_open(w, &w->conns[i], now);
+    else warm_up(w);
+    start_clock(w);
+    int64_t now = cemit_now_ns();
+    w->end_send = e->cfg.duration_ns > 0 ? w->start_ns + e->cfg.duration_ns : INT64_MAX;
     int64_t drain_until = 0, next_timer = now + TIMER_TICK_NS;
     for (;;) {
         now = cemit_now_ns();
@@ -709,7 +744,8 @@ int cemit_engine_backend(const cemit_engine *e) {
 int cemit_engine_start(cemit_engine *e) {
     if (e->started) return -EALREADY;
     e->started = true;
-    e->start_ns = cemit_now_ns();
+    e->created_ns = cemit_now_ns();
+    atomic_store(&e->warming, e->cfg.threads);
     atomic_store(&e->running, e->cfg.threads);
     for (uint32_t i = 0; i < e->cfg.threads; i++) {
         int rc = pthread_create(&e->workers[i].thread, NULL, worker_main, &e->workers[i]);
@@ -785,10 +821,13 @@ void cemit_engine_stats(const cemit_engine *e, cemit_stats *out) {
         out->latency_sum_ns += atomic_load_explicit(&s->latency_sum_ns, memory_order_relaxed);
         out->connects += atomic_load_explicit(&s->connects, memory_order_relaxed);
     }
-    if (e->started) {
-        out->elapsed_ns = cemit_now_ns() - e->start_ns;
+    int64_t start = e->started ? atomic_load(&((cemit_engine *)e)->start_ns) : 0;
+    if (start) {
+        out->elapsed_ns = cemit_now_ns() - start;
         int64_t window = atomic_load(&((cemit_engine *)e)->send_window_ns);
         out->send_window_ns = window > 0 ? window : out->elapsed_ns;
+        out->warmup_ns = start - e->created_ns;
+        out->connected_at_start = atomic_load(&((cemit_engine *)e)->connected_at_start);
     }
 }
 

@@ -121,6 +121,8 @@ struct cemit_worker {
     uint32_t chunk_pos;
     bool stream_done;
     bool sending_over;
+    bool warming;               /* opening the initial connections: the clock has not started */
+    int64_t start_ns;           /* copy of the engine's clock start, read on the hot path */
     int64_t end_send;
     int64_t backlog_deadline;   /* open model: when the requests due before end_send must be out (0: not yet past end_send) */
     /* per-worker results (single writer) */
@@ -143,7 +145,10 @@ struct cemit_engine {
     const cemit_backend_ops *ops;
     cemit_worker *workers;
     uint32_t routes;            /* route_count, >= 1 */
-    int64_t start_ns;
+    int64_t created_ns;         /* cemit_engine_start: the warm-up begins */
+    _Atomic int64_t start_ns;   /* the run's clock: set once every worker has its connections (0: warming up) */
+    _Atomic uint32_t warming;   /* workers still opening their initial connections */
+    _Atomic uint64_t connected_at_start;
     _Atomic int64_t send_window_ns;
     _Atomic int stop;
     _Atomic uint32_t running;

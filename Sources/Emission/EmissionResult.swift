@@ -39,6 +39,12 @@ public struct EmissionResult: Sendable {
     public var bytesReceived: UInt64
     /// Connections established.
     public var connections: UInt64
+    /// Time spent opening the initial connections before the clock started, in seconds. Send
+    /// times, the duration and latencies all count from the end of this warm-up.
+    public var warmupSeconds: Double
+    /// Initial connections that were open when the clock started (fewer than configured means
+    /// the target refused or did not answer within the connect timeout).
+    public var connectedAtStart: UInt64
     /// Latency from the intended send time, µs (all routes).
     public var latency: Histogram<UInt64>
     /// Latency from the actual send, µs (all routes).

@@ -79,6 +79,7 @@ public final class EmissionRun: Sendable {
             errors: stats.errorCounts, statusClasses: stats.statusClassCounts,
             durationSeconds: Double(stats.send_window_ns) / 1e9,
             bytesSent: stats.bytes_sent, bytesReceived: stats.bytes_received, connections: stats.connects,
+            warmupSeconds: Double(stats.warmup_ns) / 1e9, connectedAtStart: stats.connected_at_start,
             latency: engine.histogram(kind: Int32(CEMIT_HIST_LATENCY), route: UInt32.max),
             serviceTime: engine.histogram(kind: Int32(CEMIT_HIST_SERVICE), route: UInt32.max),
             sendLateness: engine.histogram(kind: Int32(CEMIT_HIST_LATENESS), route: UInt32.max),

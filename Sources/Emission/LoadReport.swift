@@ -33,6 +33,10 @@ public struct LoadReport: Sendable, Codable, Equatable {
     public var target_rps: Double?
     public var pipeline: Int?
     public var connections: Int
+    /// Initial connections open when the clock started (absent in files from older versions).
+    public var connected_at_start: UInt64?
+    /// Time spent opening them before the clock started, ms (absent in older files).
+    public var warmup_ms: Double?
     public var threads: Int
     public var requests: UInt64
     public var sent: UInt64
@@ -68,6 +72,8 @@ public struct LoadReport: Sendable, Codable, Equatable {
         case .schedule: model = "schedule"; target_rps = nil; pipeline = nil
         }
         connections = configuration.connections
+        connected_at_start = result.connectedAtStart
+        warmup_ms = result.warmupSeconds * 1000
         threads = configuration.threads
         requests = result.requests
         sent = result.sent

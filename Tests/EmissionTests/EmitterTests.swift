@@ -44,6 +44,42 @@ struct EmitterTests {
         #expect(result.statusClasses[2] == 1003)
         #expect(sink.requestsAnswered == 1003)
         #expect(result.durationSeconds < 5)
+        #expect(result.connectedAtStart == 8)
+    }
+
+    @Test("the clock starts once the initial connections are open", arguments: backends)
+    func connectionsOpenBeforeClock(backend: EmissionConfiguration.Backend) async throws {
+        let sink = try HTTPSink()
+        defer { sink.stop() }
+        var configuration = EmissionConfiguration(target: .loopback(port: sink.port), model: .constantRate(400))
+        configuration.backend = backend
+        configuration.connections = 6
+        configuration.duration = .milliseconds(250)
+        let result = try await Emitter.run(configuration, requests: getBatch())
+        #expect(result.connectedAtStart == 6)
+        #expect(result.warmupSeconds > 0 && result.warmupSeconds < configuration.connectTimeout.seconds)
+        #expect(result.requests + result.errors.total == 100)
+    }
+
+    @Test("a target that drops handshakes bounds the warm-up by the connect timeout", arguments: backends)
+    func warmUpBounded(backend: EmissionConfiguration.Backend) async throws {
+        let blackhole = try HandshakeBlackhole()
+        defer { blackhole.release() }
+        var configuration = EmissionConfiguration(target: .loopback(port: blackhole.port), model: .constantRate(100))
+        configuration.backend = backend
+        configuration.connections = 2
+        configuration.maxConnections = 2
+        configuration.duration = .milliseconds(200)
+        configuration.connectTimeout = .milliseconds(300)
+        configuration.requestTimeout = .milliseconds(300)
+        configuration.drain = .milliseconds(100)
+        let started = ContinuousClock.now
+        let result = try await Emitter.run(configuration, requests: getBatch())
+        #expect(ContinuousClock.now - started < .seconds(4))
+        #expect(result.connectedAtStart == 0)
+        #expect(result.warmupSeconds >= 0.25 && result.warmupSeconds < 1.5)
+        #expect(result.requests == 0)
+        #expect(result.errors.timeout >= 2)
     }
 
     @Test("io_uring and epoll agree on the same run", .enabled(if: uringAvailable))
@@ -136,6 +172,7 @@ struct EmitterTests {
         #expect(ContinuousClock.now - started < .seconds(3))
         #expect(result.errors.refused >= 4)
         #expect(result.requests == 0)
+        #expect(result.connectedAtStart == 0)
     }
 
     @Test("a server that never answers gives timeouts", arguments: backends)

@@ -128,3 +128,42 @@ final class ClosedPort: Sendable {
 
     func release() { close(fd) }
 }
+
+/// A loopback port whose accept queue is full: it listens with a backlog of 0, never accepts, and
+/// one connection made here fills the queue, so the kernel drops every later SYN and a client's
+/// handshake hangs (until its own connect timeout).
+final class HandshakeBlackhole: Sendable {
+    let port: UInt16
+    private let listener: Int32
+    private let filler: Int32
+
+    init() throws {
+        let closed = ClosedPort()
+        let port = closed.port
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        closed.release()
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var one: Int32 = 1
+        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(listener, 0) == 0 else { close(listener); throw POSIXError(.EADDRINUSE) }
+        let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { close(filler); close(listener); throw POSIXError(.ECONNREFUSED) }
+        self.port = port
+        self.listener = listener
+        self.filler = filler
+    }
+
+    func release() {
+        close(filler)
+        close(listener)
+    }
+}

@@ -159,8 +159,10 @@ typedef struct cemit_stats {
     uint64_t bytes_received;
     uint64_t latency_sum_ns;      /* sum of latencies (from intended) of completed requests */
     uint64_t connects;            /* successful connections */
-    int64_t elapsed_ns;           /* since start */
+    int64_t elapsed_ns;           /* since the clock started (0 during the warm-up) */
     int64_t send_window_ns;       /* actual send window once ended, else elapsed */
+    int64_t warmup_ns;            /* time spent opening the initial connections before the clock started */
+    uint64_t connected_at_start;  /* initial connections that were open when the clock started */
 } cemit_stats;
 
 /** A chunk of a schedule stream. The engine reads arena/requests until it calls release(release_ctx). */
@@ -184,7 +186,9 @@ typedef struct cemit_engine cemit_engine;
 int cemit_engine_create(const cemit_config *cfg, cemit_engine **out);
 /** The backend in use: CEMIT_BACKEND_URING or CEMIT_BACKEND_EPOLL. */
 int cemit_engine_backend(const cemit_engine *e);
-/** Starts the worker threads; the run's clock starts now. */
+/** Starts the worker threads. Each opens its initial connections first (bounded by the connect
+ *  timeout); the run's clock (send times, the duration, elapsed) starts when all have, so the
+ *  first requests of an open-model schedule are not late because a handshake was still going. */
 int cemit_engine_start(cemit_engine *e);
 /** Offers a schedule chunk; -EAGAIN when the queue is full (try again later), -EPIPE after end. */
 int cemit_engine_push(cemit_engine *e, const cemit_chunk *chunk);

@@ -27,6 +27,8 @@ enum LoadTextReport {
         }
         out += String(format: "Running %.2fs test @ %@\n", result.durationSeconds, url)
         out += "  \(report.threads) threads and \(report.connections) connections (\(backendName(result.backend)), \(model))\n"
+        out += String(format: "  %llu of %d connections open in %.2f ms before the clock started\n",
+                      result.connectedAtStart, report.connections, result.warmupSeconds * 1000)
         let l = report.latency_ms, s = report.service_ms
         out += "  Thread Stats       Avg      p50      p90      p99    p99.9      Max\n"
         out += row("Latency", l) + row("Service", s)
