@@ -62,6 +62,20 @@ struct ProfileSchemaTests {
         #expect(ProfileSchemaError.unsupportedVersion(found: 2, supported: 1).description.contains("newer than this Shadowcast supports"))
     }
 
+    @Test("a file that cannot be read is an error naming it and the reason, not a Foundation dump")
+    func unreadableFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-profile-\(UUID().uuidString).json").path
+        do {
+            _ = try RequestProfile.load(from: URL(fileURLWithPath: path))
+            Issue.record("loading a missing file succeeded")
+        } catch let error as ProfileSchemaError {
+            guard case let .unreadable(reportedPath, reason) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(reportedPath == path)
+            #expect(!reason.isEmpty && !reason.contains("NSCocoaErrorDomain"))
+            #expect(error.description.hasPrefix("cannot read the file: "))
+        }
+    }
+
     @Test("other documents and missing fields are refused with what is wrong")
     func otherDocumentsRefused() throws {
         #expect(throws: ProfileSchemaError.notAProfile(found: "something")) {

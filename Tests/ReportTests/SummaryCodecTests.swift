@@ -35,6 +35,19 @@ struct SummaryCodecTests {
         #expect(message.contains("version 2") && message.contains("upgrade"))
     }
 
+    @Test("a file that cannot be read is an error naming it, not a Foundation dump")
+    func unreadableFile() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-summary-\(UUID().uuidString).json")
+        do {
+            _ = try SummaryCodec.read(from: url)
+            Issue.record("reading a missing file succeeded")
+        } catch let error as SummaryDecodingError {
+            let message = error.description
+            #expect(message.hasPrefix("cannot read \(url.path): "))
+            #expect(!message.contains("NSCocoaErrorDomain"))
+        }
+    }
+
     @Test("missing version and malformed fields give errors that say where")
     func malformed() throws {
         #expect(throws: SummaryDecodingError.missingVersion) { try SummaryCodec.decode(Data("{\"meta\":{}}".utf8)) }

@@ -8,6 +8,8 @@ public enum ProfileSchemaError: Error, Equatable, CustomStringConvertible {
     case unsupportedVersion(found: Int, supported: Int)
     /// The document is a profile but a field is missing or malformed.
     case malformed(String)
+    /// The file could not be read (the reason is the system's).
+    case unreadable(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum ProfileSchemaError: Error, Equatable, CustomStringConvertible {
             return "not a Shadowcast request profile (format is \(found.map { "'\($0)'" } ?? "missing"), expected '\(RequestProfile.formatTag)')"
         case let .unsupportedVersion(found, supported):
             return "request profile schema version \(found) is newer than this Shadowcast supports (up to \(supported)); upgrade shadowcast or re-create the profile with this version"
+        case let .unreadable(path, reason):
+            return "cannot read the file: \(reason)"
         case let .malformed(detail):
             return "malformed request profile: \(detail)"
         }
@@ -57,7 +61,11 @@ extension RequestProfile {
 
     /// Reads a profile from a file.
     public static func load(from url: URL) throws -> RequestProfile {
-        try decode(from: Data(contentsOf: url))
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ProfileSchemaError.unreadable(path: url.path, reason: error.localizedDescription)
+        }
+        return try decode(from: data)
     }
 
     /// Pretty-printed JSON with sorted keys (stable diffs).

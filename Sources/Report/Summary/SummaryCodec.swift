@@ -46,7 +46,11 @@ public enum SummaryCodec {
 
     /// Reads a summary from a file.
     public static func read(from url: URL) throws -> RunSummary {
-        try decode(try Data(contentsOf: url))
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw SummaryDecodingError.unreadable(path: url.path, reason: error.localizedDescription)
+        }
+        return try decode(data)
     }
 
     private struct VersionHeader: Decodable {
@@ -83,9 +87,13 @@ public enum SummaryDecodingError: Error, Equatable, CustomStringConvertible {
     case unsupportedVersion(found: Int, supported: Int)
     /// The document is not valid JSON or does not follow the schema (the text says where).
     case malformed(String)
+    /// The file could not be read (the reason is the system's).
+    case unreadable(path: String, reason: String)
 
     public var description: String {
         switch self {
+        case let .unreadable(path, reason):
+            "cannot read \(path): \(reason)"
         case .missingVersion:
             "summary.json has no schemaVersion field; it was not written by Shadowcast"
         case .unsupportedVersion(let found, let supported):
