@@ -24,6 +24,9 @@ public struct LoadReport: Sendable, Codable, Equatable {
         public var sent: UInt64
         public var errors: UInt64
         public var mean_latency_ms: Double
+        /// Requests of this interval sent later than the late threshold (absent in older files):
+        /// shows when in the run lateness happened.
+        public var late: UInt64?
     }
 
     public var target: String
@@ -103,9 +106,12 @@ public struct LoadReport: Sendable, Codable, Equatable {
                 histogram_us: route.latency.bucketPairs)
         }
         self.routes = routes
-        per_second = result.perSecond.map {
-            SecondReport(t_s: $0.elapsedSeconds, rps: $0.intervalRate, sent: $0.intervalSent,
-                         errors: $0.intervalErrors, mean_latency_ms: $0.intervalMeanLatencyMicros / 1000)
+        var lateBefore: UInt64 = 0
+        per_second = result.perSecond.map { snapshot in
+            defer { lateBefore = snapshot.late }
+            return SecondReport(t_s: snapshot.elapsedSeconds, rps: snapshot.intervalRate, sent: snapshot.intervalSent,
+                                errors: snapshot.intervalErrors, mean_latency_ms: snapshot.intervalMeanLatencyMicros / 1000,
+                                late: snapshot.late &- lateBefore)
         }
         bytes_sent = result.bytesSent
         bytes_received = result.bytesReceived

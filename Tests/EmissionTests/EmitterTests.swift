@@ -159,6 +159,43 @@ struct EmitterTests {
         #expect(sink.requestsAnswered == 500)
     }
 
+    @Test("the JSON report's seconds say when late sends happened")
+    func lateSendsPerInterval() async throws {
+        let sink = try HTTPSink()
+        defer { sink.stop() }
+        var configuration = EmissionConfiguration(target: .loopback(port: sink.port), model: .schedule)
+        configuration.connections = 2
+        configuration.duration = nil
+        configuration.snapshotInterval = .milliseconds(100)
+        func chunk(_ range: Range<Int>) -> RequestBatch {
+            var batch = RequestBatch(routes: ["GET /"])
+            for n in range {
+                batch.append(Array("GET / HTTP/1.1\r\nHost: l\r\n\r\n".utf8), route: 0, sendAtNanos: Int64(n) * 2_000_000)
+            }
+            return batch
+        }
+        // 50 requests at 0-100 ms, 50 intended at 100-200 ms but handed over only at ~450 ms (so
+        // sent at least 250 ms late), then 50 at 800-900 ms so the run goes on well after them.
+        let chunks = AsyncStream<RequestBatch> { continuation in
+            continuation.yield(chunk(0..<50))
+            Task {
+                try? await Task.sleep(for: .milliseconds(450))
+                continuation.yield(chunk(50..<100))
+                continuation.yield(chunk(400..<450))
+                continuation.finish()
+            }
+        }
+        let result = try await Emitter.run(configuration, schedule: chunks, routes: ["GET /"])
+        let report = LoadReport(result: result, configuration: configuration)
+        let perInterval = report.per_second.map { $0.late ?? 0 }
+        #expect(result.sent == 150)
+        #expect(result.late >= 50)
+        #expect(perInterval.reduce(0, +) >= 50 && perInterval.reduce(0, +) <= result.late)
+        // The 50 delayed requests are late in the interval they went out in, not before 400 ms.
+        let delayedInterval = try #require(report.per_second.firstIndex { ($0.late ?? 0) >= 25 })
+        #expect(report.per_second[delayedInterval].t_s > 0.4)
+    }
+
     @Test("a closed port gives refused errors and the run ends on time", arguments: backends)
     func refused(backend: EmissionConfiguration.Backend) async throws {
         let closed = ClosedPort()
