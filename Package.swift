@@ -65,9 +65,13 @@ var targets: [Target] = [
     .target(
         name: "Autoscale",
         dependencies: [.product(name: "Logging", package: "swift-log")]),
+    // Prometheus text-format helpers (label escaping), shared by Lab and Telemetry, which
+    // otherwise have no module in common.
+    .target(name: "PrometheusFormat"),
     .target(
         name: "Lab",
         dependencies: [
+            "PrometheusFormat",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -90,6 +94,7 @@ var targets: [Target] = [
     .target(
         name: "Telemetry",
         dependencies: [
+            "PrometheusFormat",
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "NIOCore", package: "swift-nio"),
