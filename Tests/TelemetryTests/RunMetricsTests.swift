@@ -1,6 +1,7 @@
 import Foundation
 import Prometheus
 import Testing
+import TestSupport
 @testable import Telemetry
 
 @Suite("run metrics")
