@@ -65,9 +65,13 @@ var targets: [Target] = [
     .target(
         name: "Autoscale",
         dependencies: [.product(name: "Logging", package: "swift-log")]),
+    // Prometheus text-format helpers (label escaping), shared by Lab and Telemetry, which
+    // otherwise have no module in common.
+    .target(name: "PrometheusFormat"),
     .target(
         name: "Lab",
         dependencies: [
+            "PrometheusFormat",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -90,6 +94,7 @@ var targets: [Target] = [
     .target(
         name: "Telemetry",
         dependencies: [
+            "PrometheusFormat",
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -114,14 +119,16 @@ var targets: [Target] = [
         ]),
 
     // MARK: Tests (Swift Testing)
-    .testTarget(name: "TrafficTests", dependencies: ["Traffic"]),
-    .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "Traffic"]),
+    // Helpers several test targets share: the real-log samples, a blocking loopback HTTP client.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "TrafficTests", dependencies: ["Traffic", "TestSupport"]),
+    .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "Traffic", "TestSupport"]),
     .testTarget(name: "ForecastTests", dependencies: ["Forecast"]),
     .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Profiler", "Traffic", "Emission"]),
     .testTarget(name: "EmissionTests", dependencies: ["Emission", "Traffic"]),
     .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Lab"]),
     .testTarget(name: "AutoscaleTests", dependencies: ["Autoscale", "Lab"]),
-    .testTarget(name: "LabTests", dependencies: ["Lab"]),
+    .testTarget(name: "LabTests", dependencies: ["Lab", "TestSupport"]),
     .testTarget(
         name: "ShadowTests",
         dependencies: [
@@ -134,9 +141,9 @@ var targets: [Target] = [
     .testTarget(name: "ReportTests", dependencies: ["Report"], exclude: ["Fixtures"]),
     .testTarget(
         name: "TelemetryTests",
-        dependencies: ["Telemetry", .product(name: "Metrics", package: "swift-metrics")]),
+        dependencies: ["Telemetry", "TestSupport", .product(name: "Metrics", package: "swift-metrics")]),
     .testTarget(name: "ShadowcastTests", dependencies: ["Shadowcast"]),
-    .testTarget(name: "ShadowcastCLITests", dependencies: ["shadowcast"]),
+    .testTarget(name: "ShadowcastCLITests", dependencies: ["shadowcast", "TestSupport"]),
 ]
 
 if withBenchmarks {

@@ -1,3 +1,5 @@
+import PrometheusFormat
+
 /// The Lab's counters and their Prometheus text exposition.
 ///
 /// A value type held under the server's lock; `exposition(pool:spec:)` renders it together with
@@ -50,14 +52,14 @@ public struct LabMetrics: Sendable {
         let names = routes.keys.sorted()
         for name in names {
             for (status, count) in routes[name]!.byStatus.sorted(by: { $0.key < $1.key }) {
-                out += "lab_requests_total{route=\"\(Self.escape(name))\",status=\"\(status)\"} \(count)\n"
+                out += "lab_requests_total{route=\"\(PrometheusLabel.escape(name))\",status=\"\(status)\"} \(count)\n"
             }
         }
         out += "# HELP lab_request_duration_seconds Time from arrival to response of served requests.\n"
         out += "# TYPE lab_request_duration_seconds histogram\n"
         for name in names {
             let counters = routes[name]!
-            let label = "route=\"\(Self.escape(name))\""
+            let label = "route=\"\(PrometheusLabel.escape(name))\""
             var cumulative: UInt64 = 0
             for (index, bound) in Self.latencyBuckets.enumerated() {
                 cumulative += counters.buckets[index]
@@ -80,19 +82,6 @@ public struct LabMetrics: Sendable {
         gauge("lab_capacity_requests_per_second", "Configured capacity at the reference mix with the active instances.",
               spec.capacityPerInstance * Double(pool.activeInstances))
         gauge("lab_scale_events_total", "Instance count changes applied.", Double(scaleEvents), type: "counter")
-        return out
-    }
-
-    static func escape(_ value: String) -> String {
-        var out = ""
-        for character in value {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(character)
-            }
-        }
         return out
     }
 

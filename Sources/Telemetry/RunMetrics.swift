@@ -1,4 +1,5 @@
 import Prometheus
+import PrometheusFormat
 import Synchronization
 
 /// The engine's own metrics while it sends load, as Prometheus series in a registry (served by
@@ -93,26 +94,4 @@ struct LatencySummaryState: Sendable {
     var count: UInt64 = 0
     var sumSeconds = 0.0
     var quantiles: RunLatencyQuantiles?
-}
-
-/// Formatting of label values and numbers in the text exposition.
-enum PrometheusLabel {
-    static func escape(_ value: String) -> String {
-        var out = ""
-        for character in value {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
-
-    static func number(_ value: Double) -> String {
-        if value.isNaN { return "NaN" }
-        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
-        return "\(value)"
-    }
 }

@@ -4,35 +4,13 @@ import Testing
 import Traffic
 @testable import Emission
 
-/// True when this kernel lets us set up io_uring (otherwise the uring-only cases are skipped and
-/// everything runs through epoll).
-let uringAvailable: Bool = {
-    guard let sink = try? HTTPSink(backend: .uring) else { return false }
-    sink.stop()
-    return true
-}()
-
-/// Backends to run the behaviour tests with: epoll always, io_uring when the kernel allows it.
-let backends: [EmissionConfiguration.Backend] = uringAvailable ? [.uring, .epoll] : [.epoll]
-
-func getBatch(routes: [String] = ["GET /"]) -> RequestBatch {
-    var batch = RequestBatch(routes: routes)
-    for (index, route) in routes.enumerated() {
-        let path = route.split(separator: " ").last.map(String.init) ?? "/"
-        batch.append(Array("GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8), route: UInt32(index))
-    }
-    return batch
-}
-
 @Suite("Emitter against loopback servers", .serialized)
 struct EmitterTests {
     @Test("exactly N requests reach the sink and are counted", arguments: backends)
     func exactCount(backend: EmissionConfiguration.Backend) async throws {
         let sink = try HTTPSink()
         defer { sink.stop() }
-        var configuration = EmissionConfiguration(target: .loopback(port: sink.port), model: .closed(pipeline: 4))
-        configuration.backend = backend
-        configuration.connections = 8
+        var configuration = loopbackConfiguration(port: sink.port, model: .closed(pipeline: 4), backend: backend, connections: 8)
         configuration.duration = .seconds(10)
         configuration.requestLimit = 1003
         let result = try await Emitter.run(configuration, requests: getBatch())
@@ -88,9 +66,7 @@ struct EmitterTests {
         defer { sink.stop() }
         var results: [EmissionResult] = []
         for backend in [EmissionConfiguration.Backend.uring, .epoll] {
-            var configuration = EmissionConfiguration(target: .loopback(port: sink.port), model: .closed(pipeline: 2))
-            configuration.backend = backend
-            configuration.connections = 4
+            var configuration = loopbackConfiguration(port: sink.port, model: .closed(pipeline: 2), backend: backend, connections: 4)
             configuration.requestLimit = 500
             results.append(try await Emitter.run(configuration, requests: getBatch(routes: ["GET /a", "GET /b"])))
         }
@@ -109,9 +85,7 @@ struct EmitterTests {
     func openRate(backend: EmissionConfiguration.Backend) async throws {
         let sink = try HTTPSink()
         defer { sink.stop() }
-        var configuration = EmissionConfiguration(target: .loopback(port: sink.port), model: .constantRate(2000))
-        configuration.backend = backend
-        configuration.connections = 4
+        var configuration = loopbackConfiguration(port: sink.port, model: .constantRate(2000), backend: backend, connections: 4)
         configuration.duration = .seconds(1)
         configuration.snapshotInterval = .milliseconds(250)
         let run = try Emitter.start(configuration, requests: getBatch())
@@ -200,13 +174,10 @@ struct EmitterTests {
     func refused(backend: EmissionConfiguration.Backend) async throws {
         let closed = ClosedPort()
         defer { closed.release() }
-        var configuration = EmissionConfiguration(target: .loopback(port: closed.port), model: .closed(pipeline: 1))
-        configuration.backend = backend
-        configuration.connections = 4
+        var configuration = loopbackConfiguration(port: closed.port, model: .closed(pipeline: 1), backend: backend, connections: 4)
         configuration.duration = .milliseconds(500)
-        let started = ContinuousClock.now
-        let result = try await Emitter.run(configuration, requests: getBatch())
-        #expect(ContinuousClock.now - started < .seconds(3))
+        let (result, elapsed) = try await timedRun(configuration)
+        #expect(elapsed < .seconds(3))
         #expect(result.errors.refused >= 4)
         #expect(result.requests == 0)
         #expect(result.connectedAtStart == 0)
@@ -216,15 +187,12 @@ struct EmitterTests {
     func neverAnswers(backend: EmissionConfiguration.Backend) async throws {
         let server = try ScriptedServer(.neverAnswer)
         defer { server.stop() }
-        var configuration = EmissionConfiguration(target: .loopback(port: server.port), model: .closed(pipeline: 1))
-        configuration.backend = backend
-        configuration.connections = 2
+        var configuration = loopbackConfiguration(port: server.port, model: .closed(pipeline: 1), backend: backend, connections: 2)
         configuration.duration = .milliseconds(800)
         configuration.requestTimeout = .milliseconds(200)
         configuration.drain = .milliseconds(100)
-        let started = ContinuousClock.now
-        let result = try await Emitter.run(configuration, requests: getBatch())
-        #expect(ContinuousClock.now - started < .seconds(3))
+        let (result, elapsed) = try await timedRun(configuration)
+        #expect(elapsed < .seconds(3))
         #expect(result.errors.timeout >= 2)
         #expect(result.requests == 0)
     }
@@ -234,16 +202,13 @@ struct EmitterTests {
         // One connection that never gets an answer: after the first request nothing can be sent.
         let server = try ScriptedServer(.neverAnswer)
         defer { server.stop() }
-        var configuration = EmissionConfiguration(target: .loopback(port: server.port), model: .constantRate(500))
-        configuration.backend = backend
-        configuration.connections = 1
+        var configuration = loopbackConfiguration(port: server.port, model: .constantRate(500), backend: backend, connections: 1)
         configuration.maxConnections = 1
         configuration.duration = .milliseconds(200)
         configuration.requestTimeout = .seconds(5)
         configuration.drain = .milliseconds(200)
-        let started = ContinuousClock.now
-        let result = try await Emitter.run(configuration, requests: getBatch())
-        #expect(ContinuousClock.now - started < .seconds(3))
+        let (result, elapsed) = try await timedRun(configuration)
+        #expect(elapsed < .seconds(3))
         #expect(result.sent == 1)
         #expect(result.requests == 0)
         // 100 requests were intended in the window: one sent (then never answered), 99 never sent.
@@ -255,9 +220,7 @@ struct EmitterTests {
     func closesMidResponse(backend: EmissionConfiguration.Backend) async throws {
         let server = try ScriptedServer(.closeMidResponse)
         defer { server.stop() }
-        var configuration = EmissionConfiguration(target: .loopback(port: server.port), model: .closed(pipeline: 1))
-        configuration.backend = backend
-        configuration.connections = 1
+        var configuration = loopbackConfiguration(port: server.port, model: .closed(pipeline: 1), backend: backend, connections: 1)
         configuration.requestLimit = 5
         configuration.duration = .seconds(2)
         let result = try await Emitter.run(configuration, requests: getBatch())
@@ -272,9 +235,7 @@ struct EmitterTests {
         var batch = RequestBatch(routes: ["HEAD /", "GET /"])
         batch.append(Array("HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8), route: 0)
         batch.append(Array("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8), route: 1)
-        var configuration = EmissionConfiguration(target: .loopback(port: server.port), model: .closed(pipeline: 3))
-        configuration.backend = backend
-        configuration.connections = 1
+        var configuration = loopbackConfiguration(port: server.port, model: .closed(pipeline: 3), backend: backend, connections: 1)
         configuration.requestLimit = 30
         configuration.duration = .seconds(3)
         configuration.requestTimeout = .milliseconds(500)
@@ -292,9 +253,7 @@ struct EmitterTests {
     func garbage(backend: EmissionConfiguration.Backend) async throws {
         let server = try ScriptedServer(.garbage)
         defer { server.stop() }
-        var configuration = EmissionConfiguration(target: .loopback(port: server.port), model: .closed(pipeline: 1))
-        configuration.backend = backend
-        configuration.connections = 1
+        var configuration = loopbackConfiguration(port: server.port, model: .closed(pipeline: 1), backend: backend, connections: 1)
         configuration.requestLimit = 3
         configuration.duration = .seconds(2)
         let result = try await Emitter.run(configuration, requests: getBatch())

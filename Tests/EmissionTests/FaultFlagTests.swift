@@ -22,9 +22,7 @@ struct FaultFlagTests {
     func dropsConnection(backend: EmissionConfiguration.Backend, flags: RequestFlags) async throws {
         let sink = try HTTPSink()
         defer { sink.stop() }
-        var configuration = EmissionConfiguration(target: .loopback(port: sink.port), model: .closed(pipeline: 1))
-        configuration.backend = backend
-        configuration.connections = 1
+        var configuration = loopbackConfiguration(port: sink.port, model: .closed(pipeline: 1), backend: backend, connections: 1)
         configuration.requestLimit = 5
         let result = try await Emitter.run(configuration, requests: batch(flags: flags))
         #expect(result.sent == 5)
@@ -38,9 +36,7 @@ struct FaultFlagTests {
     func drip(backend: EmissionConfiguration.Backend) async throws {
         let sink = try HTTPSink()
         defer { sink.stop() }
-        var configuration = EmissionConfiguration(target: .loopback(port: sink.port), model: .closed(pipeline: 1))
-        configuration.backend = backend
-        configuration.connections = 1
+        var configuration = loopbackConfiguration(port: sink.port, model: .closed(pipeline: 1), backend: backend, connections: 1)
         configuration.requestLimit = 3
         let result = try await Emitter.run(configuration, requests: batch(flags: .drip(milliseconds: 40)))
         #expect(result.requests == 3)

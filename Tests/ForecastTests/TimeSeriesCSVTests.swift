@@ -43,12 +43,7 @@ import Testing
         #expect(report.rowsMerged == 8)
     }
 
-    @Test func stepDurationsAndISOOutput() {
-        #expect(StepDuration.seconds("5m") == 300)
-        #expect(StepDuration.seconds("300") == 300)
-        #expect(StepDuration.seconds("1h") == 3600)
-        #expect(StepDuration.seconds("-1m") == nil)
-        #expect(StepDuration.seconds("x") == nil)
+    @Test func isoTimestamps() {
         #expect(TimestampParser.iso8601(TimestampParser.parse("2014-04-24 00:44:00")!) == "2014-04-24T00:44:00Z")
         #expect(TimestampParser.parse("2024-05-01T02:00:00+02:00") == TimestampParser.parse("2024-05-01T00:00:00Z"))
     }

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import TestSupport
 @testable import Lab
 
 @Suite(.serialized) struct LabServerTests {
@@ -92,9 +93,6 @@ import Testing
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-
 @Suite struct LabPipeliningTests {
     /// Two pipelined requests where the first is slower: answers still leave in request order.
     @Test func pipelinedResponsesKeepRequestOrder() async throws {
@@ -107,38 +105,9 @@ import Glibc
             """)
         let server = LabServer(spec: spec, configuration: .init(port: 0))
         let port = try await server.start()
-        let text = try await Task.detached { try Self.exchange(port: port, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") }.value
+        let text = try await Task.detached { try LoopbackHTTP.exchange(port: port, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") }.value
         try await server.stop()
         let lengths = text.components(separatedBy: "\r\n").filter { $0.lowercased().hasPrefix("content-length:") }
         #expect(lengths == ["Content-Length: 5", "Content-Length: 9"], "\(text)")
     }
-
-    /// Writes `request` to 127.0.0.1:`port` and reads until the server closes (5 s at most).
-    static func exchange(port: Int, _ request: String) throws -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(errno: errno) }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw POSIXError(errno: errno) }
-        _ = request.withCString { send(fd, $0, strlen($0), 0) }
-        var received: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = recv(fd, &chunk, chunk.count, 0)
-            if count <= 0 { break }
-            received += chunk[0..<count]
-        }
-        return String(decoding: received, as: UTF8.self)
-    }
-
-    struct POSIXError: Error { var errno: Int32 }
 }
-#endif

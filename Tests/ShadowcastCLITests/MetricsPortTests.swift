@@ -3,6 +3,7 @@ import Foundation
 import Prometheus
 import Synchronization
 import Testing
+import TestSupport
 @testable import shadowcast
 @testable import Shadowcast
 
@@ -41,15 +42,16 @@ struct MetricsPortTests {
         let observed = try #require(try telemetry.start(configuration, requests: request))
         // Mid-run: wait for the first live snapshot, scrape over HTTP, let it send a while longer, stop.
         for await _ in observed.snapshots { break }
-        let middle = try CLILoopbackHTTP.get(path: "/metrics", port: port)
+        let middle = try LoopbackHTTP.request(path: "/metrics", port: port)
         try await Task.sleep(for: .milliseconds(500))
         observed.stop()
         let result = await observed.result()
-        let end = try CLILoopbackHTTP.get(path: "/metrics", port: port)
+        let end = try LoopbackHTTP.request(path: "/metrics", port: port)
         await telemetry.stop()
 
-        func value(_ text: String, _ series: String) -> Double? {
-            text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.dropFirst(series.count + 1)) }
+        #expect(middle.status == 200 && end.status == 200)
+        func value(_ response: LoopbackHTTP.Response, _ series: String) -> Double? {
+            response.body.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.dropFirst(series.count + 1)) }
         }
         let midSent = try #require(value(middle, #"shadowcast_requests_sent_total{run="load"}"#))
         #expect(midSent > 0 && midSent < Double(result.sent))
@@ -75,38 +77,5 @@ struct MetricsPortTests {
         #expect(mean >= Double(result.latency.min) / 1e6 * 0.99 && mean <= Double(result.latency.max) / 1e6 * 1.01)
         #expect(value(end, #"shadowcast_run_active{run="load"}"#) == 0)
         #expect(value(end, #"shadowcast_in_flight_requests{run="load"}"#) == 0)
-    }
-}
-
-/// One `GET` over loopback with `Connection: close`, read to EOF (receive timeout 5 s).
-enum CLILoopbackHTTP {
-    struct Failure: Error { var what: String }
-
-    static func get(path: String, port: Int) throws -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(what: "socket: \(errno)") }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw Failure(what: "connect: \(errno)") }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
-        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-        var data: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16_384)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { break }
-            data.append(contentsOf: chunk[0..<n])
-        }
-        let text = String(decoding: data, as: UTF8.self)
-        guard text.hasPrefix("HTTP/1.1 200"), let split = text.range(of: "\r\n\r\n") else { throw Failure(what: "unexpected answer: \(text.prefix(200))") }
-        return String(text[split.upperBound...])
     }
 }

@@ -97,28 +97,17 @@ struct PredictiveShadowLoopTests {
 
     @Test("beside the proxy in one service group: the loop measures the proxied rate and stops at the deadline, then the proxy drains")
     func servesBesideTheProxy() async throws {
-        let primary = try HTTPSink(host: "127.0.0.1", port: 0)
-        defer { primary.stop() }
-        let secondary = try HTTPSink(host: "127.0.0.1", port: 0)
-        defer { secondary.stop() }
-        var shadow = ShadowConfiguration(
-            listen: ShadowEndpoint(host: "127.0.0.1", port: 0), primary: ShadowEndpoint(host: "127.0.0.1", port: Int(primary.port)),
-            secondary: ShadowEndpoint(host: "127.0.0.1", port: Int(secondary.port)))
-        shadow.eventLoops = 1
+        let upstreams = try LoopbackUpstreams()
+        defer { upstreams.stop() }
         let stream = ShadowExchangeStream(maxBatches: 256)
-        let proxy = try await ShadowProxy.start(shadow, sink: stream)
+        let proxy = try await ShadowProxy.start(upstreams.proxyConfiguration, sink: stream)
         let traffic = LiveTraffic(stepSeconds: 0.2)
         let consumer = Task { for await batch in stream.batches { traffic.ingest(batch) } }
         var configuration = PredictiveShadowLoopConfiguration(step: .milliseconds(200), predictAhead: .milliseconds(400))
         configuration.steps = 1_000  // far more than the deadline allows
         let loop = try PredictiveShadowLoop(configuration: configuration, forecaster: PlannedLoadForecaster(points: []), traffic: traffic)
         // 200 client requests through the proxy while the loop runs.
-        var load = EmissionConfiguration(target: .loopback(port: UInt16(proxy.localAddress.port)), model: .closed(pipeline: 1))
-        load.connections = 2
-        load.requestLimit = 200
-        load.duration = .seconds(5)
-        var batch = RequestBatch(routes: ["GET /"])
-        batch.append(Array("GET /items/1 HTTP/1.1\r\nHost: shop.test\r\n\r\n".utf8), route: 0)
+        let (load, batch) = proxyClients(of: proxy, requests: 200, deadline: .seconds(5))
         let client = try Emitter.start(load, requests: batch)
         var logger = Logger(label: "test")
         logger.logLevel = .error

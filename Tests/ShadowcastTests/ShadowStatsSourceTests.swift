@@ -23,21 +23,10 @@ struct ShadowStatsSourceTests {
 
     @Test("a live proxy's counters: requests, mirrored, drops by reason, latency by side")
     func liveProxyCounters() async throws {
-        let primary = try HTTPSink(host: "127.0.0.1", port: 0)
-        defer { primary.stop() }
-        let secondary = try HTTPSink(host: "127.0.0.1", port: 0)
-        defer { secondary.stop() }
-        var shadow = ShadowConfiguration(
-            listen: ShadowEndpoint(host: "127.0.0.1", port: 0), primary: ShadowEndpoint(host: "127.0.0.1", port: Int(primary.port)),
-            secondary: ShadowEndpoint(host: "127.0.0.1", port: Int(secondary.port)))
-        shadow.eventLoops = 1
-        let proxy = try await ShadowProxy.start(shadow, sink: nil)
-        var load = EmissionConfiguration(target: .loopback(port: UInt16(proxy.localAddress.port)), model: .closed(pipeline: 1))
-        load.connections = 2
-        load.requestLimit = 120
-        load.duration = .seconds(10)
-        var batch = RequestBatch(routes: ["GET /"])
-        batch.append(Array("GET /items/1 HTTP/1.1\r\nHost: shop.test\r\n\r\n".utf8), route: 0)
+        let upstreams = try LoopbackUpstreams()
+        defer { upstreams.stop() }
+        let proxy = try await ShadowProxy.start(upstreams.proxyConfiguration, sink: nil)
+        let (load, batch) = proxyClients(of: proxy, requests: 120, deadline: .seconds(10))
         let sent = try await Emitter.run(load, requests: batch)
         #expect(sent.requests == 120)
 

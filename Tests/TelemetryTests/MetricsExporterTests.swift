@@ -2,6 +2,7 @@ import Foundation
 import Metrics
 import Prometheus
 import Testing
+import TestSupport
 @testable import Telemetry
 
 @Suite("Prometheus metrics endpoint")

@@ -1,6 +1,7 @@
 import Foundation
 import Prometheus
 import Testing
+import TestSupport
 @testable import Telemetry
 
 @Suite("run metrics")
@@ -11,6 +12,17 @@ struct RunMetricsTests {
             return Double(line.dropFirst(series.count + 1))
         }
         return nil
+    }
+
+    @Test("run names are escaped in the summary's label values: backslash, double quote, line feed")
+    func runLabelsAreEscaped() {
+        let metrics = RunMetrics(registry: PrometheusCollectorRegistry())
+        _ = metrics.begin(run: "a\"b\\c\nd")
+        var buffer: [UInt8] = []
+        metrics.emitPrometheusText(into: &buffer)
+        let text = String(decoding: buffer, as: UTF8.self)
+        #expect(Self.value(text, #"shadowcast_request_latency_seconds_count{run="a\"b\\c\nd"}"#) == 0)
+        #expect(!text.contains("a\"b\\c\nd"))
     }
 
     @Test("cumulative progress becomes exact counter increments; gauges follow the last interval")

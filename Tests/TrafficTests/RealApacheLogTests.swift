@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Traffic
 
 /// The real 10,000-line Combined log (expected values computed independently with a Python

@@ -18,7 +18,7 @@ struct BenchCommand: AsyncParsableCommand {
     var url: HTTPTargetURL?
 
     @Option(help: "Latency objective: p99 from the intended send time, e.g. 50ms.")
-    var sloP99: TimeSpanArgument = TimeSpanArgument(argument: "50ms")!
+    var sloP99: DurationArgument = DurationArgument(argument: "50ms")!
 
     @Option(help: "Highest acceptable error rate (0...1).")
     var maxErrorRate: Double = 0.01
@@ -30,7 +30,7 @@ struct BenchCommand: AsyncParsableCommand {
     var maxRate: Double = 2_000_000
 
     @Option(help: "Length of each step, e.g. 3s.")
-    var stepDuration: TimeSpanArgument = TimeSpanArgument(argument: "2s")!
+    var stepDuration: DurationArgument = DurationArgument(argument: "2s")!
 
     @Option(help: "Stop when passing and failing rates are within this fraction.")
     var precision: Double = 0.05

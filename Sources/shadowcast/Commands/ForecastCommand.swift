@@ -18,7 +18,7 @@ struct ForecastCommand: AsyncParsableCommand {
     var series: String
 
     @Option(help: "Step of the series (e.g. 300, 5m, 1h). Default: inferred (median spacing); a coarser step sums counts.")
-    var step: String?
+    var step: DurationArgument?
 
     @Option(help: "Steps to forecast.")
     var horizon: Int = 288
@@ -49,7 +49,7 @@ struct ForecastCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard horizon >= 1, horizon <= 20_000 else { throw ValidationError("--horizon must be in 1...20000") }
-        if let step, StepDuration.seconds(step) == nil { throw ValidationError("--step `\(step)` is not a duration (e.g. 300, 5m, 1h)") }
+        if let step, step.duration <= .zero { throw ValidationError("--step '\(step)': must be positive") }
         guard parsedQuantiles != nil else { throw ValidationError("--quantiles must be numbers strictly between 0 and 1, e.g. 0.1,0.5,0.9") }
         guard parsedSeason != nil else { throw ValidationError("--season must be `auto` or a positive number of steps") }
         guard trainingSteps >= 1, trainingSteps <= 100_000 else { throw ValidationError("--training-steps must be in 1...100000") }
@@ -72,7 +72,7 @@ struct ForecastCommand: AsyncParsableCommand {
         let started = Date()
         let (ts, report): (TimeSeries, TimeSeriesLoadReport)
         do {
-            (ts, report) = try TimeSeriesCSV.load(path: series, step: step.flatMap(StepDuration.seconds), strict: strict)
+            (ts, report) = try TimeSeriesCSV.load(path: series, step: step?.seconds, strict: strict)
         } catch let e as TimeSeriesLoadError {
             throw ValidationError(e.description)
         }

@@ -22,7 +22,7 @@ struct LoadCommand: AsyncParsableCommand {
     var max = false
 
     @Option(name: .shortAndLong, help: "Send window, e.g. 10s, 1m.")
-    var duration: TimeSpanArgument = TimeSpanArgument(argument: "10s")!
+    var duration: DurationArgument = DurationArgument(argument: "10s")!
 
     @Option(help: "Closed model: requests in flight per connection.")
     var pipeline: Int = 1

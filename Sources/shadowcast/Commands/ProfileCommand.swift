@@ -60,6 +60,8 @@ struct ProfileCommand: AsyncParsableCommand {
         guard logs.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("standard input ('-') can be read only once") }
         guard topRoutes >= 1 && topRoutes <= 10_000 else { throw ValidationError("--top-routes must be between 1 and 10000") }
         guard step.seconds >= 0.001 else { throw ValidationError("--step must be at least 1ms") }
+        guard sessionGap.duration > .zero else { throw ValidationError("--session-gap '\(sessionGap)': must be positive") }
+        guard reorderWindow.duration > .zero else { throw ValidationError("--reorder-window '\(reorderWindow)': must be positive") }
         if let forecast {
             guard forecast.seconds >= step.seconds else {
                 throw ValidationError("--forecast \(forecast) is shorter than one --step \(step)")

@@ -38,10 +38,10 @@ struct ShadowCommand: AsyncParsableCommand {
     var seed: UInt64 = 0x5EED_5EED_5EED_5EED
 
     @Option(help: "Play the load forecast this far ahead to the secondary (e.g. 10m); starts the predictive loop.")
-    var predictAhead: DurationText?
+    var predictAhead: DurationArgument?
 
     @Option(help: "Step of the predictive loop: measure, forecast, play ahead and scale this often.")
-    var step: DurationText = DurationText(argument: "10s")!
+    var step: DurationArgument = DurationArgument(argument: "10s")!
 
     @Option(help: "Steps measured before the forecaster is first fitted (at least 8).")
     var warmupSteps: Int = 12
@@ -64,7 +64,7 @@ struct ShadowCommand: AsyncParsableCommand {
     var autoscaling: AutoscaleOptions
 
     @Option(help: "Stop after this long (e.g. 30s, 10m); default: until Ctrl-C or SIGTERM.")
-    var duration: DurationText?
+    var duration: DurationArgument?
 
     @Option(help: "Event loops (threads); default: one per core.")
     var threads: Int?
@@ -76,7 +76,7 @@ struct ShadowCommand: AsyncParsableCommand {
     var mirrorQueue: Int = 1024
 
     @Option(help: "Deadline of a mirrored request, queue wait included (e.g. 2s, 500ms).")
-    var mirrorTimeout: DurationText = DurationText(argument: "2s")!
+    var mirrorTimeout: DurationArgument = DurationArgument(argument: "2s")!
 
     @Flag(help: "Add 'Via: 1.1 shadowcast' to forwarded requests and responses.")
     var via = false

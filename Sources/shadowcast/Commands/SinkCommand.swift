@@ -25,7 +25,7 @@ struct SinkCommand: AsyncParsableCommand {
     var bodyBytes: Int = 0
 
     @Option(help: "Stop by itself after this long (e.g. 60s); prints the request count.")
-    var duration: TimeSpanArgument?
+    var duration: DurationArgument?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }

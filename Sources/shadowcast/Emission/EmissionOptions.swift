@@ -2,30 +2,6 @@ import ArgumentParser
 import Foundation
 import Shadowcast
 
-/// A time span on the command line: `10s`, `500ms`, `250us`, `2m`, `1h`, or plain seconds.
-struct TimeSpanArgument: ExpressibleByArgument, Sendable, CustomStringConvertible {
-    var duration: Duration
-    var text: String
-
-    init?(argument: String) {
-        let text = argument.trimmingCharacters(in: .whitespaces).lowercased()
-        let units: [(suffix: String, nanos: Double)] = [("ms", 1e6), ("us", 1e3), ("µs", 1e3), ("ns", 1), ("s", 1e9), ("m", 60e9), ("h", 3600e9)]
-        var number = text
-        var scale = 1e9
-        for unit in units where text.hasSuffix(unit.suffix) {
-            number = String(text.dropLast(unit.suffix.count))
-            scale = unit.nanos
-            break
-        }
-        guard let value = Double(number), value.isFinite, value >= 0, value * scale < 1e18 else { return nil }
-        self.duration = .nanoseconds(Int64((value * scale).rounded()))
-        self.text = argument
-    }
-
-    var description: String { text }
-    var milliseconds: Double { Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15 }
-}
-
 /// An `http://host:port/path` target turned into an address and one serialized GET request.
 struct HTTPTargetURL: ExpressibleByArgument, Sendable {
     var host: String
@@ -76,7 +52,7 @@ struct EmitterOptions: ParsableArguments {
     var threads: Int = 1
 
     @Option(help: "Request timeout (also the connect timeout), e.g. 2s, 500ms.")
-    var timeout: TimeSpanArgument = TimeSpanArgument(argument: "2s")!
+    var timeout: DurationArgument = DurationArgument(argument: "2s")!
 
     @Option(name: .customLong("io"), help: "I/O backend: uring, epoll or auto (io_uring with epoll fallback).")
     var io: EmissionConfiguration.Backend = .auto

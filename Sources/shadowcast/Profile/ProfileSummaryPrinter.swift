@@ -50,7 +50,7 @@ enum ProfileSummaryPrinter {
         let range = "\(p.provenance.start ?? "-") → \(p.provenance.end ?? "-")"
         out += "Profile v\(p.version): \(p.totals.requests) requests, \(range)\n"
         out += String(format: "Rate: mean %.3f req/s, peak %d per %@ step; %d routes (%d distinct paths%@), %d agents, %d clients\n",
-                      p.totals.meanRatePerSecond, p.totals.peakPerStep, DurationArgument(seconds: p.stepSeconds).description,
+                      p.totals.meanRatePerSecond, p.totals.peakPerStep, DurationArgument.compactText(seconds: p.stepSeconds),
                       p.totals.distinctRoutes, p.totals.distinctPaths, p.totals.distinctPathsCapped ? "+" : "",
                       p.totals.distinctUserAgents, p.totals.distinctClients)
         out += "Lines: \(p.provenance.totalLines) read, \(p.provenance.parsedLines) parsed, \(p.provenance.skippedLines) skipped; clients \(p.provenance.redaction.clients == "hash" ? "pseudonymised" : "dropped")\n"

@@ -5,7 +5,7 @@ import Shadowcast
 /// Synthesis options of `shadowcast run` (what to send; `EmitterOptions` says how).
 struct SynthesisArguments: ParsableArguments {
     @Option(name: .shortAndLong, help: "Run length, e.g. 30s, 10m, 1h.")
-    var duration: TimeSpanArgument = TimeSpanArgument(argument: "1m")!
+    var duration: DurationArgument = DurationArgument(argument: "1m")!
 
     @Option(help: "Forecast quantile to follow (0…1).")
     var quantile: Double = 0.5
