@@ -17,6 +17,7 @@ extension ProfileBuilder {
         released.removeAll()
         sessions.finish()
         seriesCells += routeSeries.flush()
+        shapeCounters.fold(into: &shapeStats)
     }
 
     /// Route template aggregation over shapes.

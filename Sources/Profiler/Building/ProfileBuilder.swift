@@ -24,12 +24,19 @@ public struct ProfileBuilder: Sendable {
     var pathParameterRanges: [Int32] = []
     var shapes: ByteInterner
     var shapeStats: [ShapeStats] = []
+    /// Per-shape request, method and status counts (flat; folded into ``shapeStats`` by ``flush()``).
+    var shapeCounters = ShapeCounters()
     var shapeHasParameters: [Bool] = []
     var agents: ByteInterner
     var agentCounts: [Int] = []
     var overflowAgentFamilies: [String: Int] = [:]
     var clients: KeySet
     var clientsCapped = false
+    /// The last client key inserted into ``clients`` (consecutive repeats skip the set).
+    var lastClientKey: UInt64?
+    /// The last interned agent's bytes and id (-1: none), see ``agentID(_:)``.
+    var lastAgentBytes: [UInt8] = []
+    var lastAgentID: Int32 = -1
     var countries = ByteInterner(capacity: 1024, maxLength: 8)
     var countryCounts: [Int] = []
     var countrySource = "none"
@@ -148,12 +155,14 @@ public struct ProfileBuilder: Sendable {
         // Path → shape
         let (shape, pathID) = shapeOf(fields.path)
         let s = Int(shape)
-        shapeStats[s].count += 1
-        if Int(method) >= shapeStats[s].methodCounts.count {
-            shapeStats[s].methodCounts.append(contentsOf: repeatElement(0, count: Int(method) + 1 - shapeStats[s].methodCounts.count))
+        let overflow = shapeCounters.count(shape: s, method: Int(method), status: fields.status)
+        if overflow.methodOverflow {
+            if Int(method) >= shapeStats[s].methodCounts.count {
+                shapeStats[s].methodCounts.append(contentsOf: repeatElement(0, count: Int(method) + 1 - shapeStats[s].methodCounts.count))
+            }
+            shapeStats[s].methodCounts[Int(method)] += 1
         }
-        shapeStats[s].methodCounts[Int(method)] += 1
-        shapeStats[s].countStatus(fields.status)
+        if overflow.statusOverflow { shapeStats[s].countStatus(fields.status) }
         statusClassCounts[fields.status >= 100 && fields.status <= 599 ? fields.status / 100 : 0] += 1
         if fields.responseBytes >= 0 { shapeStats[s].responseBytes.record(Double(fields.responseBytes)) }
         if fields.requestBytes >= 0 { shapeStats[s].requestBytes.record(Double(fields.requestBytes)) }
@@ -168,7 +177,7 @@ public struct ProfileBuilder: Sendable {
         var agentSpan = fields.userAgent
         if agentSpan.isEmpty { agentSpan = ByteSpan(start: ("-" as StaticString).utf8Start, count: 1) }
         let agentHash: UInt64
-        if let agent = agents.intern(agentSpan) {
+        if let agent = agentID(agentSpan) {
             if Int(agent) == agentCounts.count { agentCounts.append(0) }
             agentCounts[Int(agent)] += 1
             agentHash = UInt64(agent) &* 0x9E37_79B9_7F4A_7C15
@@ -181,8 +190,11 @@ public struct ProfileBuilder: Sendable {
         var clientKey: UInt64?
         if !fields.client.isEmpty {
             clientKey = clientSalt.map { Self.clientKey(fields.client, salt: $0) }
-            if let clientKey {
+            // Consecutive requests often come from one client (a page and its assets): the set
+            // already holds it (or was full for it), so skip the probe into the large set.
+            if let clientKey, clientKey != lastClientKey {
                 if !clients.insert(clientKey) { clientsCapped = true }
+                lastClientKey = clientKey
             }
         }
 
@@ -233,6 +245,25 @@ public struct ProfileBuilder: Sendable {
         h = (h ^ (h >> 31)) &* 0xBF58_476D_1CE4_E5B9
         h = (h ^ salt.1 ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
         return h ^ (h >> 31)
+    }
+
+    /// The interned id of a user agent, `nil` when the agent table is full. The previous
+    /// request's agent is remembered by its bytes: consecutive requests of one client repeat
+    /// the same ~120-byte agent, and one `memcmp` is cheaper than hashing it and probing.
+    @inline(__always)
+    private mutating func agentID(_ span: ByteSpan) -> Int32? {
+        if lastAgentID >= 0, span.count > 0, span.count == lastAgentBytes.count, let start = span.start,
+           lastAgentBytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, start, span.count) == 0 }) {
+            return lastAgentID
+        }
+        guard let id = agents.intern(span) else {
+            lastAgentID = -1
+            return nil
+        }
+        lastAgentID = id
+        lastAgentBytes.removeAll(keepingCapacity: true)
+        lastAgentBytes.append(contentsOf: span.buffer)
+        return id
     }
 
     private mutating func countObserved(country: ByteSpan) {
@@ -301,8 +332,8 @@ public struct ProfileBuilder: Sendable {
                     shapeStats[shape].queryKeyCounts[key, default: 0] += 1
                     if !queryKeyIsCredential[Int(key)] && equals < end {
                         let value = ByteSpan(start: base + equals + 1, count: end - equals - 1)
-                        if shapeStats[shape].queryValues[key] == nil { shapeStats[shape].queryValues[key] = ValueSketch(capacity: configuration.topValues * 2) }
-                        shapeStats[shape].queryValues[key]!.record(value)
+                        let capacity = configuration.topValues * 2
+                        shapeStats[shape].queryValues[key, default: ValueSketch(capacity: capacity)].record(value)
                     }
                 }
             }
@@ -344,7 +375,8 @@ public struct ProfileBuilder: Sendable {
 
     /// Over budget: keep per-step cells only for the busiest shapes.
     private mutating func trimSeries() {
-        let keep = Set(shapeStats.indices.sorted { shapeStats[$0].count > shapeStats[$1].count }.prefix(configuration.topRoutes * 4))
+        let counts = shapeStats.indices.map { shapeStats[$0].count + shapeCounters.requests($0) }
+        let keep = Set(shapeStats.indices.sorted { counts[$0] > counts[$1] }.prefix(configuration.topRoutes * 4))
         for index in shapeStats.indices where !keep.contains(index) && !shapeStats[index].seriesDropped {
             shapeStats[index].seriesDropped = true
             seriesApproximate = true

@@ -2,6 +2,8 @@
 /// flat array (32 bytes per slot, no per-entry allocation). Entries are never removed one by
 /// one; the owner rebuilds the table (``init(holding:)``) without the expired ones once it is
 /// half full (``needsRebuild``), which keeps probes short and deletion free of tombstones.
+/// Key 0 marks an empty slot (the tracker never uses 0 as a session key), so a probe reads one
+/// slot, not a slot and a separate occupancy flag.
 struct SessionTable {
     struct Session {
         var key: UInt64
@@ -11,9 +13,8 @@ struct SessionTable {
         var count: Int32
     }
 
-    /// Slots; `occupied[i]` says whether `sessions[i]` holds a session.
+    /// Slots; a slot holds a session when its key is not 0.
     var sessions: [Session]
-    private var occupied: [Bool]
     private var mask: Int
     private var shift: UInt64
     /// Sessions held.
@@ -24,7 +25,6 @@ struct SessionTable {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         sessions = [Session](repeating: Session(key: 0, start: 0, last: 0, lastShape: 0, count: 0), count: size)
-        occupied = [Bool](repeating: false, count: size)
         mask = size - 1
         shift = UInt64(64 - size.trailingZeroBitCount)
     }
@@ -41,18 +41,23 @@ struct SessionTable {
     /// The slot holding `key`, or the empty slot where it would go.
     @inline(__always)
     func slot(for key: UInt64) -> Int {
-        var index = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-        while occupied[index] && sessions[index].key != key { index = (index + 1) & mask }
-        return index
+        assert(key != 0, "session key 0 marks an empty slot")
+        return sessions.withUnsafeBufferPointer { table in
+            var index = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+            while true {
+                let held = table[index].key
+                if held == key || held == 0 { return index }
+                index = (index + 1) & mask
+            }
+        }
     }
 
     @inline(__always)
-    func isOccupied(_ slot: Int) -> Bool { occupied[slot] }
+    func isOccupied(_ slot: Int) -> Bool { sessions[slot].key != 0 }
 
     @inline(__always)
     mutating func insert(_ session: Session, at slot: Int) {
         sessions[slot] = session
-        occupied[slot] = true
         count += 1
     }
 
@@ -60,49 +65,63 @@ struct SessionTable {
     func occupiedSessions() -> [Session] {
         var result: [Session] = []
         result.reserveCapacity(count)
-        for index in 0...mask where occupied[index] { result.append(sessions[index]) }
+        for index in 0...mask where sessions[index].key != 0 { result.append(sessions[index]) }
         return result
     }
 }
 
 /// Counts per 64-bit pair key in a flat open-addressing table (`UInt64.max` marks an empty slot;
-/// pair keys of two non-negative 32-bit ids never reach it).
+/// pair keys of two non-negative 32-bit ids never reach it). Key and count sit side by side in
+/// one slot, so an increment touches one cache line, not two parallel arrays.
 struct PairCountTable {
-    private var keys: [UInt64] = [UInt64](repeating: .max, count: 64)
-    private var counts: [Int] = [Int](repeating: 0, count: 64)
+    private struct Slot {
+        var key: UInt64
+        var count: Int
+    }
+
+    private var slots = [Slot](repeating: Slot(key: .max, count: 0), count: 64)
     private var mask = 63
     private(set) var count = 0
+
+    @inline(__always)
+    private static func home(_ key: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+    }
 
     /// Adds one to `key`; a new key is added only while fewer than `limit` keys are held.
     /// Returns false when the key was new and the table was at its limit.
     @inline(__always)
     mutating func increment(_ key: UInt64, ifCountBelow limit: Int) -> Bool {
-        var index = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
-        while true {
-            let held = keys[index]
-            if held == key { counts[index] += 1; return true }
-            if held == .max { break }
-            index = (index + 1) & mask
+        let mask = self.mask
+        let found: Int? = slots.withUnsafeMutableBufferPointer { table in
+            var index = Self.home(key, mask)
+            while true {
+                let held = table[index].key
+                if held == key {
+                    table[index].count += 1
+                    return nil
+                }
+                if held == .max { return index }
+                index = (index + 1) & mask
+            }
         }
+        guard let index = found else { return true }
         guard count < limit else { return false }
-        keys[index] = key
-        counts[index] = 1
+        slots[index] = Slot(key: key, count: 1)
         count += 1
         if count * 2 > mask { grow() }
         return true
     }
 
     private mutating func grow() {
-        let oldKeys = keys, oldCounts = counts
+        let old = slots
         let size = (mask + 1) * 2
-        keys = [UInt64](repeating: .max, count: size)
-        counts = [Int](repeating: 0, count: size)
+        slots = [Slot](repeating: Slot(key: .max, count: 0), count: size)
         mask = size - 1
-        for i in 0..<oldKeys.count where oldKeys[i] != .max {
-            var index = Int(truncatingIfNeeded: (oldKeys[i] &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
-            while keys[index] != .max { index = (index + 1) & mask }
-            keys[index] = oldKeys[i]
-            counts[index] = oldCounts[i]
+        for slot in old where slot.key != .max {
+            var index = Self.home(slot.key, mask)
+            while slots[index].key != .max { index = (index + 1) & mask }
+            slots[index] = slot
         }
     }
 
@@ -110,7 +129,7 @@ struct PairCountTable {
     var dictionary: [UInt64: Int] {
         var result: [UInt64: Int] = [:]
         result.reserveCapacity(count)
-        for i in 0..<keys.count where keys[i] != .max { result[keys[i]] = counts[i] }
+        for slot in slots where slot.key != .max { result[slot.key] = slot.count }
         return result
     }
 }

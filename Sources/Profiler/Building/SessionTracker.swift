@@ -43,7 +43,9 @@ struct SessionTracker {
         counts[index] += 1
     }
 
+    /// Observes one request of session `key` (0 is treated as 1: the table reserves key 0).
     mutating func observe(key: UInt64, time: Double, shape: Int32, step: Int32) {
+        let key = key == 0 ? 1 : key
         if time > now { now = time }
         let slot = active.slot(for: key)
         if active.isOccupied(slot) {

@@ -1,6 +1,9 @@
 import Traffic
 
 /// Everything observed for one route shape (a path after value segments became parameters).
+///
+/// `count`, `methodCounts` and the status counts are complete only after
+/// ``ShapeCounters/fold(into:)``: during ingestion most of them live in ``ShapeCounters``.
 struct ShapeStats {
     struct Parameter {
         var segment: Int
@@ -23,16 +26,16 @@ struct ShapeStats {
     var examples: [String] = []
     var seriesDropped = false
 
-    /// Counts a status code (routes see few distinct codes: a linear scan beats hashing).
-    @inline(__always)
-    mutating func countStatus(_ status: Int) {
+    /// Counts a status code `weight` times (routes see few distinct codes: a linear scan beats
+    /// hashing). The hot path counts most codes in ``ShapeCounters``; these are the rest.
+    mutating func countStatus(_ status: Int, weight: Int = 1) {
         let code = Int32(truncatingIfNeeded: status)
         for i in 0..<statusCodes.count where statusCodes[i] == code {
-            statusCodeCounts[i] += 1
+            statusCodeCounts[i] += weight
             return
         }
         statusCodes.append(code)
-        statusCodeCounts.append(1)
+        statusCodeCounts.append(weight)
     }
 
     var statusCounts: [Int: Int] {

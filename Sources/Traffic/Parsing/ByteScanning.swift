@@ -14,6 +14,20 @@ enum ByteScan {
         return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
     }
 
+    /// ``find(_:_:from:end:)`` for a delimiter expected within a few bytes (the space after a
+    /// status, a method, a client address): a plain loop over the first 16 bytes, then `memchr`.
+    /// Short scans do not pay memchr's call and setup (~11 calls per Combined line).
+    @inline(__always)
+    static func findNear(_ byte: UInt8, _ base: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
+        var index = from
+        let near = min(end, from + 16)
+        while index < near {
+            if base[index] == byte { return index }
+            index += 1
+        }
+        return find(byte, base, from: index, end: end)
+    }
+
     /// Index of the closing quote for a field opened just before `from` (skipping `\"`), or `nil`.
     @inline(__always)
     static func closingQuote(_ base: UnsafePointer<UInt8>, from: Int, end: Int) -> Int? {
@@ -71,7 +85,7 @@ enum ByteScan {
     /// Absolute targets (`http://host/p`) keep only the path.
     @inline(__always)
     static func splitRequest(_ base: UnsafePointer<UInt8>, from: Int, to: Int, into fields: inout LogFields) -> Bool {
-        let methodEnd = find(UInt8(ascii: " "), base, from: from, end: to)
+        let methodEnd = findNear(UInt8(ascii: " "), base, from: from, end: to)
         guard methodEnd > from, methodEnd < to else { return false }
         for index in from..<methodEnd {
             let byte = base[index]

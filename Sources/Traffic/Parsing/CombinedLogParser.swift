@@ -19,18 +19,26 @@ public struct CombinedLogParser: LogLineParser {
         let end = line.count
         fields.reset()
         // host
-        let hostEnd = ByteScan.find(UInt8(ascii: " "), base, from: 0, end: end)
+        let hostEnd = ByteScan.findNear(UInt8(ascii: " "), base, from: 0, end: end)
         guard hostEnd < end, hostEnd > 0 else { return LineParseError("missing client address", column: 0) }
         fields.client = ByteSpan(start: base, count: hostEnd)
         // ident, user: up to " ["
-        let bracket = ByteScan.find(UInt8(ascii: "["), base, from: hostEnd + 1, end: end)
+        let bracket = ByteScan.findNear(UInt8(ascii: "["), base, from: hostEnd + 1, end: end)
         guard bracket < end, base[bracket - 1] == UInt8(ascii: " ") else { return LineParseError("missing [timestamp]", column: hostEnd + 1) }
-        let close = ByteScan.find(UInt8(ascii: "]"), base, from: bracket + 1, end: end)
-        guard close < end else { return LineParseError("unterminated [timestamp]", column: bracket) }
-        guard let time = timestamps.parseCommonLog(base + bracket + 1, count: close - bracket - 1) else {
-            return LineParseError("bad timestamp", column: bracket + 1)
+        // `[dd/Mon/yyyy:HH:MM:SS +zzzz]` usually closes 27 bytes on: when a 26-byte timestamp
+        // parses there (it validates all 26 bytes, so none is a `]`), that is the first `]`.
+        let close: Int
+        if bracket + 27 < end, base[bracket + 27] == UInt8(ascii: "]"), let time = timestamps.parseCommonLog(base + bracket + 1, count: 26) {
+            close = bracket + 27
+            fields.time = time
+        } else {
+            close = ByteScan.find(UInt8(ascii: "]"), base, from: bracket + 1, end: end)
+            guard close < end else { return LineParseError("unterminated [timestamp]", column: bracket) }
+            guard let time = timestamps.parseCommonLog(base + bracket + 1, count: close - bracket - 1) else {
+                return LineParseError("bad timestamp", column: bracket + 1)
+            }
+            fields.time = time
         }
-        fields.time = time
         // "request"
         var position = close + 1
         guard position + 1 < end, base[position] == UInt8(ascii: " "), base[position + 1] == UInt8(ascii: "\"") else {
@@ -47,7 +55,7 @@ public struct CombinedLogParser: LogLineParser {
         position = requestEnd + 1
         guard position < end, base[position] == UInt8(ascii: " ") else { return LineParseError("missing status", column: position) }
         let statusStart = position + 1
-        let statusEnd = ByteScan.find(UInt8(ascii: " "), base, from: statusStart, end: end)
+        let statusEnd = ByteScan.findNear(UInt8(ascii: " "), base, from: statusStart, end: end)
         if let status = ByteScan.unsigned(base, from: statusStart, to: statusEnd), status >= 100, status <= 999 {
             fields.status = status
         } else if !(statusEnd - statusStart == 1 && base[statusStart] == UInt8(ascii: "-")) {
@@ -56,7 +64,7 @@ public struct CombinedLogParser: LogLineParser {
         guard statusEnd < end else { return LineParseError("missing response size", column: statusEnd) }
         // bytes
         let bytesStart = statusEnd + 1
-        let bytesEnd = ByteScan.find(UInt8(ascii: " "), base, from: bytesStart, end: end)
+        let bytesEnd = ByteScan.findNear(UInt8(ascii: " "), base, from: bytesStart, end: end)
         if let bytes = ByteScan.unsigned(base, from: bytesStart, to: bytesEnd) {
             fields.responseBytes = bytes
         } else if bytesEnd - bytesStart == 1 && base[bytesStart] == UInt8(ascii: "-") {

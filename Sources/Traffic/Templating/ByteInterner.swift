@@ -7,13 +7,37 @@ import Darwin
 /// Maps byte strings to dense ids without allocating per lookup: an open-addressing table over
 /// one byte arena. Holds at most ``capacity`` distinct strings (then ``intern(_:)`` returns
 /// `nil`), so memory is bounded.
+///
+/// Each slot carries the string's hash, arena offset, length and id together, so a lookup
+/// touches one slot (one cache line) and the arena bytes it compares, instead of four parallel
+/// per-id arrays: with many distinct strings (paths) those were a cache miss each per lookup.
+/// ``lookup(_:)``, ``intern(_:)`` and ``hash(_:_:)`` are inlinable, so the profiler's per-request
+/// calls are not cross-module calls.
 public struct ByteInterner: Sendable {
-    private var arena: [UInt8] = []
-    private var offsets: [Int] = []
-    private var lengths: [Int32] = []
-    private var hashes: [UInt64] = []
-    private var slots: [Int32]
-    private var mask: Int
+    /// One table slot; `id < 0` marks an empty slot.
+    @usableFromInline
+    struct Slot: Sendable {
+        @usableFromInline var hash: UInt64
+        @usableFromInline var offset: UInt32
+        @usableFromInline var length: Int32
+        @usableFromInline var id: Int32
+
+        @inlinable init(hash: UInt64, offset: UInt32, length: Int32, id: Int32) {
+            self.hash = hash
+            self.offset = offset
+            self.length = length
+            self.id = id
+        }
+
+        @usableFromInline static let empty = Slot(hash: 0, offset: 0, length: 0, id: -1)
+    }
+
+    @usableFromInline var arena: [UInt8] = []
+    /// Per id: arena offset and length (for ``string(_:)`` and ``withBytes(_:_:)``).
+    @usableFromInline var offsets: [Int] = []
+    @usableFromInline var lengths: [Int32] = []
+    @usableFromInline var slots: [Slot]
+    @usableFromInline var mask: Int
     /// Most distinct strings kept.
     public let capacity: Int
     /// Longest string kept (longer ones are truncated to this for both storage and lookup).
@@ -23,15 +47,15 @@ public struct ByteInterner: Sendable {
     public init(capacity: Int, maxLength: Int = 1024) {
         self.capacity = capacity
         self.maxLength = maxLength
-        slots = [Int32](repeating: -1, count: 64)
+        slots = [Slot](repeating: .empty, count: 64)
         mask = 63
     }
 
     /// Distinct strings held.
-    public var count: Int { lengths.count }
+    @inlinable public var count: Int { lengths.count }
 
     /// A fast 64-bit hash of bytes (8 bytes per step, multiply–xorshift mixing).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func hash(_ base: UnsafePointer<UInt8>?, _ count: Int) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
         guard let base else { return h }
@@ -56,41 +80,60 @@ public struct ByteInterner: Sendable {
     }
 
     /// The id of `span`, or `nil` when absent.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func lookup(_ span: ByteSpan) -> Int32? {
         let length = min(span.count, maxLength)
         return find(span.start, length, Self.hash(span.start, length)).id
     }
 
-    @inline(__always)
-    private func find(_ base: UnsafePointer<UInt8>?, _ length: Int, _ hash: UInt64) -> (id: Int32?, slot: Int) {
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let id = slots[slot]
-            if id < 0 { return (nil, slot) }
-            let i = Int(id)
-            if hashes[i] == hash && Int(lengths[i]) == length {
-                let equal = length == 0 || arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + offsets[i], base!, length) == 0 }
-                if equal { return (id, slot) }
+    /// The id of bytes whose hash (``hash(_:_:)`` of the first `min(count, maxLength)` bytes) the
+    /// caller already computed, or `nil` when absent.
+    @inlinable @inline(__always)
+    public func lookup(_ span: ByteSpan, hash: UInt64) -> Int32? {
+        find(span.start, min(span.count, maxLength), hash).id
+    }
+
+    @inlinable @inline(__always)
+    func find(_ base: UnsafePointer<UInt8>?, _ length: Int, _ hash: UInt64) -> (id: Int32?, slot: Int) {
+        slots.withUnsafeBufferPointer { table in
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let entry = table[slot]
+                if entry.id < 0 { return (nil, slot) }
+                if entry.hash == hash && Int(entry.length) == length {
+                    let equal = length == 0 || arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + Int(entry.offset), base!, length) == 0 }
+                    if equal { return (entry.id, slot) }
+                }
+                slot = (slot + 1) & mask
             }
-            slot = (slot + 1) & mask
         }
     }
 
     /// The id of `span`, adding it when new; `nil` when new and the interner is full.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func intern(_ span: ByteSpan) -> Int32? {
         let length = min(span.count, maxLength)
-        let hash = Self.hash(span.start, length)
+        return intern(span, hash: Self.hash(span.start, length))
+    }
+
+    /// ``intern(_:)`` with the hash of the first `min(count, maxLength)` bytes already computed.
+    @inlinable @inline(__always)
+    public mutating func intern(_ span: ByteSpan, hash: UInt64) -> Int32? {
+        let length = min(span.count, maxLength)
         let (found, slot) = find(span.start, length, hash)
         if let found { return found }
-        guard count < capacity else { return nil }
+        return insert(span.start, length, hash, at: slot)
+    }
+
+    @usableFromInline
+    mutating func insert(_ base: UnsafePointer<UInt8>?, _ length: Int, _ hash: UInt64, at slot: Int) -> Int32? {
+        guard count < capacity, arena.count + length <= Int(UInt32.max) else { return nil }
         let id = Int32(count)
-        offsets.append(arena.count)
-        if length > 0 { arena.append(contentsOf: UnsafeBufferPointer(start: span.start, count: length)) }
+        let offset = arena.count
+        offsets.append(offset)
+        if length > 0 { arena.append(contentsOf: UnsafeBufferPointer(start: base, count: length)) }
         lengths.append(Int32(length))
-        hashes.append(hash)
-        slots[slot] = id
+        slots[slot] = Slot(hash: hash, offset: UInt32(offset), length: Int32(length), id: id)
         if count * 2 > mask { grow() }
         return id
     }
@@ -102,13 +145,14 @@ public struct ByteInterner: Sendable {
     }
 
     private mutating func grow() {
+        let old = slots
         let size = (mask + 1) * 2
-        slots = [Int32](repeating: -1, count: size)
+        slots = [Slot](repeating: .empty, count: size)
         mask = size - 1
-        for id in 0..<count {
-            var slot = Int(truncatingIfNeeded: hashes[id]) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(id)
+        for entry in old where entry.id >= 0 {
+            var slot = Int(truncatingIfNeeded: entry.hash) & mask
+            while slots[slot].id >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = entry
         }
     }
 
