@@ -94,19 +94,43 @@ AVX2_FN __m256 rk_exp2_8(__m256 z) {
  * z = -x log2(e) for the i, f, o gates and z = -2 x log2(e) for g: sigmoid(x) = 1 / (1 + 2^z),
  * tanh(g) = 2 / (1 + 2^z) - 1 with no multiply before the exponential. */
 #define RK_NEG_LOG2E (-1.44269504088896341f)
-/* 1 / (1 + 2^z) */
-AVX2_FN __m256 rk_sigmoid_z(__m256 z) { return rk_recip(_mm256_add_ps(_mm256_set1_ps(1.0f), rk_exp2_8(z))); }
-/* 2 / (1 + 2^z) - 1 */
-AVX2_FN __m256 rk_tanh_z(__m256 z) {
-    const __m256 s = rk_sigmoid_z(z);
+/* tanh(x) = 2 / (1 + 2^(-2 x log2 e)) - 1 (cell state in the backward) */
+AVX2_FN __m256 rk_tanh8(__m256 x) {
+    const __m256 s = rk_recip(_mm256_add_ps(_mm256_set1_ps(1.0f),
+                                            rk_exp2_8(_mm256_mul_ps(x, _mm256_set1_ps(2.0f * RK_NEG_LOG2E)))));
     return _mm256_sub_ps(_mm256_add_ps(s, s), _mm256_set1_ps(1.0f));
 }
-/* tanh(x) for unscaled x (cell state) */
-AVX2_FN __m256 rk_tanh8(__m256 x) { return rk_tanh_z(_mm256_mul_ps(x, _mm256_set1_ps(2.0f * RK_NEG_LOG2E))); }
 
 static const int32_t lane_mask8[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
 /* lanes [0, n) of 8 */
 AVX2_FN __m256i tail_mask8(int n) { return _mm256_loadu_si256((const __m256i *)(lane_mask8 + 8 - n)); }
+
+/* a{0,1}[r] += sum_k src[r][k] * w[k][0..16) for rows [0, mr): the register-blocked K loop shared
+ * by the forward (w = packed [Wh; Wx] panel) and the backward (w = packed W^T panel). */
+AVX2_FN void panel_fma(const int mr, const float *restrict w, const float *src, size_t stride, int K,
+                       __m256 *a0, __m256 *a1) {
+#pragma GCC unroll 4
+    for (int k = 0; k < K; k++) {
+        const __m256 w0 = _mm256_load_ps(w + 16 * k), w1 = _mm256_load_ps(w + 16 * k + 8);
+        #pragma GCC unroll 6
+        for (int r = 0; r < mr; r++) {
+            const __m256 v = _mm256_broadcast_ss(src + (size_t)r * stride + k);
+            a0[r] = _mm256_fmadd_ps(v, w0, a0[r]);
+            a1[r] = _mm256_fmadd_ps(v, w1, a1[r]);
+        }
+    }
+}
+
+/* calls CALL(m) with the compile-time row count m = mr (1..MR), so each gets its own unrolled code */
+#define MR_DISPATCH(mr, CALL) \
+    switch (mr) {             \
+    case 6: CALL(6); break;   \
+    case 5: CALL(5); break;   \
+    case 4: CALL(4); break;   \
+    case 3: CALL(3); break;   \
+    case 2: CALL(2); break;   \
+    default: CALL(1); break;  \
+    }
 
 /* Pre-activations of one step for rows [0, mr) of a tile: pre[r][gate * Hp + j] = bias + Wh h_{t-1}
  * + Wx x_t for gate in (i, f, g, o), Hp = H rounded up to 8. hp (previous h, NULL at t = 0) has
@@ -121,30 +145,8 @@ AVX2_FN void fwd_preact(const int mr, const float *restrict pk, int H, int In, c
         const __m256 b0 = _mm256_load_ps(w), b1 = _mm256_load_ps(w + 8);
         #pragma GCC unroll 6
         for (int r = 0; r < mr; r++) { a0[r] = b0; a1[r] = b1; }
-        w += 16;
-        if (hp) {
-#pragma GCC unroll 4
-            for (int k = 0; k < H; k++) {
-                const __m256 w0 = _mm256_load_ps(w + 16 * k), w1 = _mm256_load_ps(w + 16 * k + 8);
-                #pragma GCC unroll 6
-                for (int r = 0; r < mr; r++) {
-                    const __m256 s = _mm256_broadcast_ss(hp + (size_t)r * H + k);
-                    a0[r] = _mm256_fmadd_ps(s, w0, a0[r]);
-                    a1[r] = _mm256_fmadd_ps(s, w1, a1[r]);
-                }
-            }
-        }
-        w += (size_t)16 * H;
-#pragma GCC unroll 4
-        for (int k = 0; k < In; k++) {
-            const __m256 w0 = _mm256_load_ps(w + 16 * k), w1 = _mm256_load_ps(w + 16 * k + 8);
-            #pragma GCC unroll 6
-            for (int r = 0; r < mr; r++) {
-                const __m256 s = _mm256_broadcast_ss(x + (size_t)r * In + k);
-                a0[r] = _mm256_fmadd_ps(s, w0, a0[r]);
-                a1[r] = _mm256_fmadd_ps(s, w1, a1[r]);
-            }
-        }
+        if (hp) panel_fma(mr, w + 16, hp, (size_t)H, H, a0, a1);
+        panel_fma(mr, w + 16 * (1 + (size_t)H), x, (size_t)In, In, a0, a1);
         float *o = pre + jb * 4;
         #pragma GCC unroll 6
         for (int r = 0; r < mr; r++, o += 4 * Hp) {
@@ -159,27 +161,29 @@ AVX2_FN void fwd_preact(const int mr, const float *restrict pk, int H, int In, c
 /* Gate non-linearities and cell update of one step over whole rows, 8 hidden units at a time, in
  * two passes so that each pass has short dependency chains and independent iterations
  * (throughput- rather than latency-bound): c first, then h = o tanh(c). pre holds z (see
- * rk_sigmoid_z) and is overwritten. c, h, cp row stride H (cp NULL at t = 0, may equal c); act
- * (NULL in inference) row stride 4H. Inference needs no activated gates, so it takes one
- * reciprocal for i g and one for o tanh(c): i g = (1 - Eg) / ((1 + Ei)(1 + Eg)),
- * o tanh(c) = (1 - Ec) / ((1 + Eo)(1 + Ec)) with E = 2^z. */
+ * RK_NEG_LOG2E) and is overwritten. c, h, cp row stride H (cp NULL at t = 0, may equal c); act
+ * (NULL in inference) row stride 4H. With E = 2^z, one reciprocal serves i g and one o tanh(c):
+ * i g = (1 - Eg) / ((1 + Ei)(1 + Eg)), o tanh(c) = (1 - Ec) / ((1 + Eo)(1 + Ec)). Training
+ * computes c and h the same way (so its outputs equal inference bit for bit) and in addition
+ * the activated gates that the backward needs. */
 AVX2_FN void cell8(float *p, int Hp, int j, const float *cpr, float *cr, float *ar, int H, const int tail,
                    const __m256i m) {
     const __m256 one = _mm256_set1_ps(1.0f);
-    const __m256 zi = _mm256_load_ps(p + j), zf = _mm256_load_ps(p + Hp + j);
-    const __m256 zg = _mm256_load_ps(p + 2 * Hp + j), zo = _mm256_load_ps(p + 3 * Hp + j);
+    const __m256 ei = rk_exp2_8(_mm256_load_ps(p + j)), ef = rk_exp2_8(_mm256_load_ps(p + Hp + j));
+    const __m256 eg = rk_exp2_8(_mm256_load_ps(p + 2 * Hp + j)), eo = rk_exp2_8(_mm256_load_ps(p + 3 * Hp + j));
     const __m256 cp = !cpr ? _mm256_setzero_ps() : tail ? _mm256_maskload_ps(cpr + j, m) : _mm256_loadu_ps(cpr + j);
-    __m256 cv;
-    if (!ar) {
-        const __m256 ei = rk_exp2_8(zi), ef = rk_exp2_8(zf), eg = rk_exp2_8(zg);
-        const __m256 ig = _mm256_mul_ps(_mm256_sub_ps(one, eg),
-                                        rk_recip(_mm256_mul_ps(_mm256_add_ps(one, ei), _mm256_add_ps(one, eg))));
-        cv = _mm256_fmadd_ps(rk_recip(_mm256_add_ps(one, ef)), cp, ig);
-        _mm256_store_ps(p + 3 * Hp + j, _mm256_add_ps(one, rk_exp2_8(zo))); /* 1 + Eo for the h pass */
-    } else {
-        const __m256 i = rk_sigmoid_z(zi), f = rk_sigmoid_z(zf), g = rk_tanh_z(zg), o = rk_sigmoid_z(zo);
-        cv = _mm256_fmadd_ps(f, cp, _mm256_mul_ps(i, g));
-        _mm256_store_ps(p + 3 * Hp + j, o);
+    const __m256 di = _mm256_add_ps(one, ei), df = _mm256_add_ps(one, ef);
+    const __m256 dg = _mm256_add_ps(one, eg), dq = _mm256_add_ps(one, eo);
+    const __m256 ig = _mm256_mul_ps(_mm256_sub_ps(one, eg), rk_recip(_mm256_mul_ps(di, dg)));
+    const __m256 f = rk_recip(df);
+    const __m256 cv = _mm256_fmadd_ps(f, cp, ig);
+    _mm256_store_ps(p + j, cv);          /* c and 1 + Eo for the h pass (aligned, full vectors) */
+    _mm256_store_ps(p + 3 * Hp + j, dq);
+    if (tail) _mm256_maskstore_ps(cr + j, m, cv);
+    else _mm256_storeu_ps(cr + j, cv);
+    if (ar) {
+        const __m256 i = rk_recip(di), o = rk_recip(dq), gr = rk_recip(dg);
+        const __m256 g = _mm256_sub_ps(_mm256_add_ps(gr, gr), one);
         if (tail) {
             _mm256_maskstore_ps(ar + j, m, i);
             _mm256_maskstore_ps(ar + H + j, m, f);
@@ -192,22 +196,14 @@ AVX2_FN void cell8(float *p, int Hp, int j, const float *cpr, float *cr, float *
             _mm256_storeu_ps(ar + 3 * H + j, o);
         }
     }
-    _mm256_store_ps(p + j, cv); /* c for the h pass (aligned, full vector) */
-    if (tail) _mm256_maskstore_ps(cr + j, m, cv);
-    else _mm256_storeu_ps(cr + j, cv);
 }
 
-/* h = o tanh(c) from the first pass: p[j] = c, p[3 Hp + j] = 1 + Eo (inference) or o (training) */
-AVX2_FN void hidden8(const float *p, int Hp, int j, float *hr, const int train, const int tail, const __m256i m) {
+/* h = o tanh(c) from the first pass: p[j] = c, p[3 Hp + j] = 1 + Eo */
+AVX2_FN void hidden8(const float *p, int Hp, int j, float *hr, const int tail, const __m256i m) {
     const __m256 one = _mm256_set1_ps(1.0f);
-    const __m256 cv = _mm256_load_ps(p + j), q = _mm256_load_ps(p + 3 * Hp + j);
-    __m256 hv;
-    if (!train) {
-        const __m256 ec = rk_exp2_8(_mm256_mul_ps(cv, _mm256_set1_ps(2.0f * RK_NEG_LOG2E)));
-        hv = _mm256_mul_ps(_mm256_sub_ps(one, ec), rk_recip(_mm256_mul_ps(q, _mm256_add_ps(one, ec))));
-    } else {
-        hv = _mm256_mul_ps(q, rk_tanh8(cv));
-    }
+    const __m256 cv = _mm256_load_ps(p + j), dq = _mm256_load_ps(p + 3 * Hp + j);
+    const __m256 ec = rk_exp2_8(_mm256_mul_ps(cv, _mm256_set1_ps(2.0f * RK_NEG_LOG2E)));
+    const __m256 hv = _mm256_mul_ps(_mm256_sub_ps(one, ec), rk_recip(_mm256_mul_ps(dq, _mm256_add_ps(one, ec))));
     if (tail) _mm256_maskstore_ps(hr + j, m, hv);
     else _mm256_storeu_ps(hr + j, hv);
 }
@@ -232,13 +228,8 @@ __attribute__((target("avx2,fma"))) static void fwd_cells(int mr, int H, float *
     for (int r = 0; r < mr; r++) {
         const float *p = pre + (size_t)r * 4 * Hp;
         float *hr = h + (size_t)r * H;
-        if (act) {
-            for (int j = 0; j < Hv; j += 8) hidden8(p, Hp, j, hr, 1, 0, none);
-            if (Hv < H) hidden8(p, Hp, Hv, hr, 1, 1, m);
-        } else {
-            for (int j = 0; j < Hv; j += 8) hidden8(p, Hp, j, hr, 0, 0, none);
-            if (Hv < H) hidden8(p, Hp, Hv, hr, 0, 1, m);
-        }
+        for (int j = 0; j < Hv; j += 8) hidden8(p, Hp, j, hr, 0, none);
+        if (Hv < H) hidden8(p, Hp, Hv, hr, 1, m);
     }
 }
 
@@ -253,14 +244,9 @@ AVX2_FN void fwd_step(const int mr, const float *restrict pk, int H, int In, con
 __attribute__((target("avx2,fma"))) static void fwd_step_any(int mr, const float *pk, int H, int In,
                                                              const float *hp, const float *x, const float *cp,
                                                              float *c, float *h, float *act, float *pre) {
-    switch (mr) {
-    case 6: fwd_step(6, pk, H, In, hp, x, cp, c, h, act, pre); break;
-    case 5: fwd_step(5, pk, H, In, hp, x, cp, c, h, act, pre); break;
-    case 4: fwd_step(4, pk, H, In, hp, x, cp, c, h, act, pre); break;
-    case 3: fwd_step(3, pk, H, In, hp, x, cp, c, h, act, pre); break;
-    case 2: fwd_step(2, pk, H, In, hp, x, cp, c, h, act, pre); break;
-    default: fwd_step(1, pk, H, In, hp, x, cp, c, h, act, pre); break;
-    }
+#define FWD_STEP(m) fwd_step(m, pk, H, In, hp, x, cp, c, h, act, pre)
+    MR_DISPATCH(mr, FWD_STEP)
+#undef FWD_STEP
 }
 
 void clstm_fwd_layer_avx2(const float *pk, int In, int H, int T, int B, int r0, int r1, const float *x,
@@ -284,48 +270,35 @@ void clstm_fwd_layer_avx2(const float *pk, int In, int H, int T, int B, int r0, 
     }
 }
 
-/* Gate backward of one step for rows [0, mr) (same arithmetic as clstm_gates_backward, with the
- * kernels' tanh). act row stride 4H; c, c_prev, dh_above, dh_rec, dc row stride H; dg row stride 4H. */
-__attribute__((target("avx2,fma"))) static void bwd_gates(int mr, int H, const float *act, const float *c,
-                                                          const float *c_prev, const float *dh_above,
-                                                          const float *dh_rec, float *dc, float *dg) {
-    const int Hv = H & ~7;
+/* Gate backward of one step (see clstm_gates_backward; this kernel's tanh): act row stride 4H;
+ * c, c_prev, dh_above, dh_rec, dc row stride H; dg row stride 4H. The fused backward calls it on
+ * a tile's rows, the unfused AVX-512 path on the whole batch. */
+__attribute__((target("avx2,fma"))) void clstm_gates_backward_avx2(const float *act, const float *c,
+                                                                   const float *c_prev, const float *dh_above,
+                                                                   const float *dh_rec, float *dc, float *dg,
+                                                                   int batch, int hidden) {
+    const int H = hidden, Hv = H & ~7;
     const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
-    for (int b = 0; b < mr; b++) {
-        const float *a = act + (size_t)b * 4 * H;
-        const float *cr = c + (size_t)b * H;
-        const float *cp = c_prev ? c_prev + (size_t)b * H : NULL;
-        const float *da = dh_above ? dh_above + (size_t)b * H : NULL;
-        const float *dr = dh_rec ? dh_rec + (size_t)b * H : NULL;
-        float *dcr = dc + (size_t)b * H;
-        float *d = dg + (size_t)b * 4 * H;
+    for (int b = 0; b < batch; b++) {
+        const clstm_bwd_row rw = clstm_bwd_row_at(act, c, c_prev, dh_above, dh_rec, dc, dg, b, H);
+        const float *a = rw.act;
+        float *d = rw.dg;
 #pragma GCC unroll 4
         for (int j = 0; j < Hv; j += 8) {
             const __m256 i = _mm256_loadu_ps(a + j), f = _mm256_loadu_ps(a + H + j);
             const __m256 gg = _mm256_loadu_ps(a + 2 * H + j), o = _mm256_loadu_ps(a + 3 * H + j);
-            __m256 dh = da ? _mm256_loadu_ps(da + j) : zero;
-            if (dr) dh = _mm256_add_ps(dh, _mm256_loadu_ps(dr + j));
-            const __m256 tc = rk_tanh8(_mm256_loadu_ps(cr + j));
-            const __m256 dcv = _mm256_fmadd_ps(_mm256_mul_ps(dh, o), _mm256_fnmadd_ps(tc, tc, one), _mm256_loadu_ps(dcr + j));
-            const __m256 cpv = cp ? _mm256_loadu_ps(cp + j) : zero;
+            __m256 dh = rw.dh_above ? _mm256_loadu_ps(rw.dh_above + j) : zero;
+            if (rw.dh_rec) dh = _mm256_add_ps(dh, _mm256_loadu_ps(rw.dh_rec + j));
+            const __m256 tc = rk_tanh8(_mm256_loadu_ps(rw.c + j));
+            const __m256 dcv = _mm256_fmadd_ps(_mm256_mul_ps(dh, o), _mm256_fnmadd_ps(tc, tc, one), _mm256_loadu_ps(rw.dc + j));
+            const __m256 cpv = rw.c_prev ? _mm256_loadu_ps(rw.c_prev + j) : zero;
             _mm256_storeu_ps(d + j, _mm256_mul_ps(_mm256_mul_ps(dcv, gg), _mm256_fnmadd_ps(i, i, i)));
             _mm256_storeu_ps(d + H + j, _mm256_mul_ps(_mm256_mul_ps(dcv, cpv), _mm256_fnmadd_ps(f, f, f)));
             _mm256_storeu_ps(d + 2 * H + j, _mm256_mul_ps(_mm256_mul_ps(dcv, i), _mm256_fnmadd_ps(gg, gg, one)));
             _mm256_storeu_ps(d + 3 * H + j, _mm256_mul_ps(_mm256_mul_ps(dh, tc), _mm256_fnmadd_ps(o, o, o)));
-            _mm256_storeu_ps(dcr + j, _mm256_mul_ps(dcv, f));
+            _mm256_storeu_ps(rw.dc + j, _mm256_mul_ps(dcv, f));
         }
-        for (int j = Hv; j < H; j++) {
-            const float iv = a[j], fv = a[H + j], gv = a[2 * H + j], ov = a[3 * H + j];
-            const float dhv = (da ? da[j] : 0.0f) + (dr ? dr[j] : 0.0f);
-            const float tcv = tanhf(cr[j]);
-            const float dcv = dcr[j] + dhv * ov * (1.0f - tcv * tcv);
-            const float cpv = cp ? cp[j] : 0.0f;
-            d[j] = dcv * gv * iv * (1.0f - iv);
-            d[H + j] = dcv * cpv * fv * (1.0f - fv);
-            d[2 * H + j] = dcv * iv * (1.0f - gv * gv);
-            d[3 * H + j] = dhv * tcv * ov * (1.0f - ov);
-            dcr[j] = dcv * fv;
-        }
+        for (int j = Hv; j < H; j++) clstm_gate_backward_unit(&rw, j, H);
     }
 }
 
@@ -338,16 +311,7 @@ AVX2_FN void bwd_rec(const int mr, const float *restrict pk, int K, int N, const
         __m256 a0[MR], a1[MR];
         #pragma GCC unroll 6
         for (int r = 0; r < mr; r++) { a0[r] = _mm256_setzero_ps(); a1[r] = _mm256_setzero_ps(); }
-#pragma GCC unroll 4
-        for (int k = 0; k < K; k++) {
-            const __m256 w0 = _mm256_load_ps(w + 16 * k), w1 = _mm256_load_ps(w + 16 * k + 8);
-            #pragma GCC unroll 6
-            for (int r = 0; r < mr; r++) {
-                const __m256 s = _mm256_broadcast_ss(dg + (size_t)r * K + k);
-                a0[r] = _mm256_fmadd_ps(s, w0, a0[r]);
-                a1[r] = _mm256_fmadd_ps(s, w1, a1[r]);
-            }
-        }
+        panel_fma(mr, w, dg, (size_t)K, K, a0, a1);
         const int n0 = nb * 16;
         #pragma GCC unroll 6
         for (int r = 0; r < mr; r++) {
@@ -367,14 +331,9 @@ AVX2_FN void bwd_rec(const int mr, const float *restrict pk, int K, int N, const
 
 __attribute__((target("avx2,fma"))) static void bwd_rec_any(int mr, const float *pk, int K, int N,
                                                             const float *dg, float *out) {
-    switch (mr) {
-    case 6: bwd_rec(6, pk, K, N, dg, out); break;
-    case 5: bwd_rec(5, pk, K, N, dg, out); break;
-    case 4: bwd_rec(4, pk, K, N, dg, out); break;
-    case 3: bwd_rec(3, pk, K, N, dg, out); break;
-    case 2: bwd_rec(2, pk, K, N, dg, out); break;
-    default: bwd_rec(1, pk, K, N, dg, out); break;
-    }
+#define BWD_REC(m) bwd_rec(m, pk, K, N, dg, out)
+    MR_DISPATCH(mr, BWD_REC)
+#undef BWD_REC
 }
 
 /* Weight-gradient update, transposed: C[n][m] += sum_k Z[k][n] * D[k][m] for n in [n0, n0 + nn),
@@ -420,14 +379,9 @@ __attribute__((target("avx2,fma"))) static void wgrad(int M, int N, int K, const
                                                       float *C) {
     int n0 = 0;
     for (; n0 + MR <= N; n0 += MR) wgrad_rows(MR, n0, M, N, K, D, Z, C);
-    switch (N - n0) {
-    case 5: wgrad_rows(5, n0, M, N, K, D, Z, C); break;
-    case 4: wgrad_rows(4, n0, M, N, K, D, Z, C); break;
-    case 3: wgrad_rows(3, n0, M, N, K, D, Z, C); break;
-    case 2: wgrad_rows(2, n0, M, N, K, D, Z, C); break;
-    case 1: wgrad_rows(1, n0, M, N, K, D, Z, C); break;
-    default: break;
-    }
+#define WGRAD_ROWS(m) wgrad_rows(m, n0, M, N, K, D, Z, C)
+    if (n0 < N) MR_DISPATCH(N - n0, WGRAD_ROWS)
+#undef WGRAD_ROWS
 }
 
 /* rows [h_{t-1} | x_t | 1] of the tile (h NULL: zero state) */
@@ -460,8 +414,8 @@ void clstm_bwd_layer_avx2(const clstm_bwd_args *a, int r0, int r1, float *scratc
             const float *da = a->dh_above ? a->dh_above + off
                               : (t == T - 1 && a->dh_top) ? a->dh_top + (size_t)rb * H : NULL;
             float *dg = dgb + (size_t)nbuf * mr * G;
-            bwd_gates(mr, H, a->act + off * 4, a->c + off, t > 0 ? a->c + off - hs : NULL, da,
-                      t == T - 1 ? NULL : dr, dc, dg);
+            clstm_gates_backward_avx2(a->act + off * 4, a->c + off, t > 0 ? a->c + off - hs : NULL, da,
+                                      t == T - 1 ? NULL : dr, dc, dg, mr, H);
             copy_z_rows(mr, H, In, t > 0 ? a->h + off - hs : NULL, a->x + t * xs + (size_t)rb * In,
                         zb + (size_t)nbuf * mr * N);
             if (t > 0) bwd_rec_any(mr, a->pk_wh, G, H, dg, dr);
@@ -482,5 +436,9 @@ void clstm_fwd_layer_avx2(const float *pk, int In, int H, int T, int B, int r0, 
 }
 void clstm_bwd_layer_avx2(const clstm_bwd_args *a, int r0, int r1, float *scratch) {
     (void)a; (void)r0; (void)r1; (void)scratch;
+}
+void clstm_gates_backward_avx2(const float *act, const float *c, const float *c_prev, const float *dh_above,
+                               const float *dh_rec, float *dc, float *dg, int batch, int hidden) {
+    clstm_gates_backward(act, c, c_prev, dh_above, dh_rec, dc, dg, batch, hidden);
 }
 #endif
