@@ -1,11 +1,13 @@
 /* Fused recurrent kernels (AVX2 + FMA), used when the gate ISA is AVX2.
  *
  * Forward: one register-blocked kernel per (row tile, step) computes, for up to 6 sequences at
- * once, bias + Wx·x_t + Wh·h_{t-1} for all four gates of 4 hidden units and applies the gate
- * non-linearities and the cell update while the tile is still in registers. The weights are
- * packed once per call into panels of 16 columns, [i0..3 f0..3 | g0..3 o0..3] for hidden units
- * 4·jb .. 4·jb+3, each panel = bias (16), then H rows of Wh, then I rows of Wx (K = H + I). The
- * input projection is fused in the same K loop (no separate GEMM, no gate buffer).
+ * once, bias + Wx·x_t + Wh·h_{t-1} for all four gates of 4 hidden units into a small L1 buffer of
+ * the step's pre-activations; a second sweep over whole rows applies the gate non-linearities
+ * and the cell update 8 units at a time (fwd_cells). The weights are packed (pre-scaled for the
+ * 2^z exponential) once per call into panels of 16 columns, [i0..3 f0..3 | g0..3 o0..3] for
+ * hidden units 4·jb .. 4·jb+3, each panel = bias (16), then H rows of Wh, then I rows of Wx
+ * (K = H + I). The input projection is fused in the same K loop (no separate GEMM, no [T][B][4H]
+ * gate buffer); the next step's input rows are prefetched.
  * A row tile runs through all T steps before the next tile starts, so its h/c stay in L1 and
  * the packed weights in L2. Each sequence's result depends only on its own rows, in a fixed
  * order: results do not depend on the tiling or on how tiles are split between threads.
