@@ -1,6 +1,8 @@
 #ifndef CLSTM_INTERNAL_H
 #define CLSTM_INTERNAL_H
 #include "CLSTM.h"
+#include <math.h>
+#include <stddef.h>
 
 /* Forward gate kernel: for a [batch][4H] pre-activation block g (input + recurrent projections,
  * without bias), computes c = f*c_prev + i*g, h = o*tanh(c). When keep is non-zero the activated
@@ -10,8 +12,6 @@ typedef void (*clstm_gates_fn)(float *g, const float *bias, const float *c_prev,
 
 void clstm_gates_portable(float *g, const float *bias, const float *c_prev, float *c, float *h,
                           int batch, int hidden, int keep);
-void clstm_gates_avx2(float *g, const float *bias, const float *c_prev, float *c, float *h,
-                      int batch, int hidden, int keep);
 void clstm_gates_avx512(float *g, const float *bias, const float *c_prev, float *c, float *h,
                         int batch, int hidden, int keep);
 
@@ -22,9 +22,38 @@ void clstm_gates_backward(const float *act, const float *c, const float *c_prev,
                           const float *dh_above, const float *dh_rec, float *dc, float *dg,
                           int batch, int hidden);
 
+/* Same arithmetic, AVX2 + FMA (recurrent_avx2.c; the portable one where AVX2 is not compiled). */
 void clstm_gates_backward_avx2(const float *act, const float *c, const float *c_prev,
                                const float *dh_above, const float *dh_rec, float *dc, float *dg,
                                int batch, int hidden);
+
+/* Row b of the gate backward's operands (NULL stays NULL). */
+typedef struct clstm_bwd_row {
+    const float *act, *c, *c_prev, *dh_above, *dh_rec;
+    float *dc, *dg;
+} clstm_bwd_row;
+static inline clstm_bwd_row clstm_bwd_row_at(const float *act, const float *c, const float *c_prev,
+                                             const float *dh_above, const float *dh_rec, float *dc,
+                                             float *dg, int b, int H) {
+    const size_t o = (size_t)b * H;
+    return (clstm_bwd_row){act + 4 * o, c + o, c_prev ? c_prev + o : NULL, dh_above ? dh_above + o : NULL,
+                           dh_rec ? dh_rec + o : NULL, dc + o, dg + 4 * o};
+}
+/* Gate backward of hidden unit j of one row (scalar; the portable kernel and the vector tails). */
+static inline void clstm_gate_backward_unit(const clstm_bwd_row *r, int j, int H) {
+    const float *a = r->act;
+    const float i = a[j], f = a[H + j], gg = a[2 * H + j], o = a[3 * H + j];
+    const float dh = (r->dh_above ? r->dh_above[j] : 0.0f) + (r->dh_rec ? r->dh_rec[j] : 0.0f);
+    const float tc = tanhf(r->c[j]);
+    const float dcv = r->dc[j] + dh * o * (1.0f - tc * tc);
+    const float cpv = r->c_prev ? r->c_prev[j] : 0.0f;
+    float *d = r->dg;
+    d[j] = dcv * gg * i * (1.0f - i);
+    d[H + j] = dcv * cpv * f * (1.0f - f);
+    d[2 * H + j] = dcv * i * (1.0f - gg * gg);
+    d[3 * H + j] = dh * tc * o * (1.0f - o);
+    r->dc[j] = dcv * f;
+}
 typedef void (*clstm_gates_backward_fn)(const float *, const float *, const float *, const float *,
                                         const float *, float *, float *, int, int);
 

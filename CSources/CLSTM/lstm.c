@@ -173,7 +173,7 @@ int clstm_create(const clstm_config *config, clstm_ctx **out) {
     if (ctx->isa == CLSTM_ISA_AVX512 && !clstm_cpu_has_avx512()) ctx->isa = CLSTM_ISA_PORTABLE;
     if (ctx->isa == CLSTM_ISA_AVX2 && !clstm_cpu_has_avx2()) ctx->isa = CLSTM_ISA_PORTABLE;
     ctx->gates = ctx->isa == CLSTM_ISA_AVX512 ? clstm_gates_avx512
-                 : ctx->isa == CLSTM_ISA_AVX2 ? clstm_gates_avx2 : clstm_gates_portable;
+                 : clstm_gates_portable; /* AVX2: the fused kernels, no separate gate pass */
     ctx->gates_backward = ctx->isa == CLSTM_ISA_PORTABLE ? clstm_gates_backward : clstm_gates_backward_avx2;
 
     const size_t TB = (size_t)c.seq_len * c.max_batch;

@@ -1,11 +1,13 @@
 /* Fused recurrent kernels (AVX2 + FMA), used when the gate ISA is AVX2.
  *
  * Forward: one register-blocked kernel per (row tile, step) computes, for up to 6 sequences at
- * once, bias + Wx·x_t + Wh·h_{t-1} for all four gates of 4 hidden units and applies the gate
- * non-linearities and the cell update while the tile is still in registers. The weights are
- * packed once per call into panels of 16 columns, [i0..3 f0..3 | g0..3 o0..3] for hidden units
- * 4·jb .. 4·jb+3, each panel = bias (16), then H rows of Wh, then I rows of Wx (K = H + I). The
- * input projection is fused in the same K loop (no separate GEMM, no gate buffer).
+ * once, bias + Wx·x_t + Wh·h_{t-1} for all four gates of 4 hidden units into a small L1 buffer of
+ * the step's pre-activations; a second sweep over whole rows applies the gate non-linearities
+ * and the cell update 8 units at a time (fwd_cells). The weights are packed (pre-scaled for the
+ * 2^z exponential) once per call into panels of 16 columns, [i0..3 f0..3 | g0..3 o0..3] for
+ * hidden units 4·jb .. 4·jb+3, each panel = bias (16), then H rows of Wh, then I rows of Wx
+ * (K = H + I). The input projection is fused in the same K loop (no separate GEMM, no [T][B][4H]
+ * gate buffer); the next step's input rows are prefetched.
  * A row tile runs through all T steps before the next tile starts, so its h/c stay in L1 and
  * the packed weights in L2. Each sequence's result depends only on its own rows, in a fixed
  * order: results do not depend on the tiling or on how tiles are split between threads.
@@ -21,13 +23,14 @@
 #include <string.h>
 
 #define MR 6 /* rows (sequences) per tile */
+static size_t up16(size_t n) { return (n + 15) & ~(size_t)15; }
 
 size_t clstm_fwd_pack_floats(int In, int H) { return (size_t)((H + 3) / 4) * 16 * (size_t)(1 + H + In); }
 size_t clstm_bwd_pack_floats(int N, int H) { return (size_t)((N + 15) / 16) * 16 * (size_t)(4 * H); }
 
 size_t clstm_scratch_floats(int In, int H) {
     const size_t G = 4 * (size_t)H;
-    const size_t fwd = 3 * MR * (size_t)H + 16;
+    const size_t fwd = 3 * MR * (size_t)H + 16 + MR * 4 * (size_t)((H + 7) & ~7) + 16;
     const size_t bwd = 2 * (MR * (size_t)H + 16) + CLSTM_BWD_STEPS * MR * (G + H + In + 1) + 48;
     return fwd > bwd ? fwd : bwd;
 }
@@ -41,9 +44,11 @@ void clstm_fwd_pack(const float *Wx, const float *Wh, const float *bias, int In,
             const int gate = col / 4, j = jb * 4 + col % 4;
             const int valid = j < H;
             const size_t row = (size_t)gate * H + j; /* row of Wx / Wh / bias */
-            p[col] = valid ? bias[row] : 0.0f;
-            for (int k = 0; k < H; k++) p[16 * (1 + k) + col] = valid ? Wh[row * H + k] : 0.0f;
-            for (int k = 0; k < In; k++) p[16 * (1 + H + k) + col] = valid ? Wx[row * In + k] : 0.0f;
+            /* pre-scaled so that the kernels get z = -x log2 e (i, f, o) or -2 x log2 e (g) */
+            const float sc = gate == 2 ? -2.0f * 1.44269504088896341f : -1.44269504088896341f;
+            p[col] = valid ? sc * bias[row] : 0.0f;
+            for (int k = 0; k < H; k++) p[16 * (1 + k) + col] = valid ? sc * Wh[row * H + k] : 0.0f;
+            for (int k = 0; k < In; k++) p[16 * (1 + H + k) + col] = valid ? sc * Wx[row * In + k] : 0.0f;
         }
     }
 }
@@ -69,139 +74,188 @@ AVX2_FN __m256 rk_recip(__m256 d) {
     __m256 r = _mm256_rcp_ps(d);
     return _mm256_mul_ps(r, _mm256_fnmadd_ps(d, r, _mm256_set1_ps(2.0f)));
 }
-/* sigmoid(x) = 1 / (1 + exp(-x)) for 8 floats. exp(-x) = 2^n e^r with n = round(-x log2 e) taken
- * from the mantissa of -x log2 e + (1.5 * 2^23 + 127) (so the exponent bits come from one shift),
- * r = -x - n ln2, e^r by a degree-5 minimax polynomial on |r| <= ln2/2 (rel. error 2.2e-7).
- * |x| is clamped to 87, where sigmoid is 0 or 1 to float precision. */
-AVX2_FN __m256 rk_sigmoid8(__m256 x) {
+/* 2^z for 8 floats, z clamped to [-60, 60] (enough for the gates: sigmoid and tanh are 0 / 1 / -1
+ * to float precision beyond; small enough that products of two (1 + 2^z) stay finite).
+ * 2^z = 2^n 2^r with n = round(z) taken from the mantissa of z + (1.5 * 2^23 + 127) (the exponent
+ * bits come from one shift), r = z - n in [-1/2, 1/2], 2^r by a degree-5 minimax polynomial
+ * (rel. error 2.3e-7 in float, checked against libm in the tests through the gate outputs).
+ * Polynomial by Estrin's scheme: shorter dependency chain than Horner, one more multiply. */
+AVX2_FN __m256 rk_exp2_8(__m256 z) {
     const __m256 magic = _mm256_set1_ps(12583039.0f); /* 1.5 * 2^23 + 127 */
-    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.0f)), _mm256_set1_ps(87.0f));
-    const __m256 t = _mm256_fmadd_ps(x, _mm256_set1_ps(-1.44269504088896341f), magic);
-    const __m256 n = _mm256_sub_ps(t, magic);
-    const __m256 r = _mm256_fnmsub_ps(n, _mm256_set1_ps(0.693147180559945f), x); /* -x - n ln2 */
-    __m256 p = _mm256_set1_ps(0.008296214044094086f);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.04192537069320679f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.16667649149894714f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.49998804926872253f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.9999996423721313f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0000001192092896f));
-    const __m256 e = _mm256_mul_ps(p, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(t), 23)));
-    return rk_recip(_mm256_add_ps(_mm256_set1_ps(1.0f), e));
+    z = _mm256_min_ps(_mm256_max_ps(z, _mm256_set1_ps(-60.0f)), _mm256_set1_ps(60.0f));
+    const __m256 t = _mm256_add_ps(z, magic);
+    const __m256 r = _mm256_sub_ps(z, _mm256_sub_ps(t, magic));
+    const __m256 r2 = _mm256_mul_ps(r, r);
+    const __m256 p01 = _mm256_fmadd_ps(_mm256_set1_ps(0.6931469440460205f), r, _mm256_set1_ps(1.0000001192092896f));
+    const __m256 p23 = _mm256_fmadd_ps(_mm256_set1_ps(0.05550713092088699f), r, _mm256_set1_ps(0.24022120237350464f));
+    const __m256 p45 = _mm256_fmadd_ps(_mm256_set1_ps(0.001327647129073739f), r, _mm256_set1_ps(0.009675541892647743f));
+    const __m256 p = _mm256_fmadd_ps(_mm256_fmadd_ps(p45, r2, p23), r2, p01);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(t), 23)));
 }
-/* tanh(x) = 2 sigmoid(2x) - 1 */
+/* The forward weights are packed pre-scaled (clstm_fwd_pack), so that pre-activations come out as
+ * z = -x log2(e) for the i, f, o gates and z = -2 x log2(e) for g: sigmoid(x) = 1 / (1 + 2^z),
+ * tanh(g) = 2 / (1 + 2^z) - 1 with no multiply before the exponential. */
+#define RK_NEG_LOG2E (-1.44269504088896341f)
+/* tanh(x) = 2 / (1 + 2^(-2 x log2 e)) - 1 (cell state in the backward) */
 AVX2_FN __m256 rk_tanh8(__m256 x) {
-    __m256 s = rk_sigmoid8(_mm256_add_ps(x, x));
+    const __m256 s = rk_recip(_mm256_add_ps(_mm256_set1_ps(1.0f),
+                                            rk_exp2_8(_mm256_mul_ps(x, _mm256_set1_ps(2.0f * RK_NEG_LOG2E)))));
     return _mm256_sub_ps(_mm256_add_ps(s, s), _mm256_set1_ps(1.0f));
 }
 
-static const int32_t lane_mask[8] = {-1, -1, -1, -1, 0, 0, 0, 0};
-AVX2_FN __m128i tail_mask(int n) { return _mm_loadu_si128((const __m128i *)(lane_mask + 4 - n)); }
+static const int32_t lane_mask8[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+/* lanes [0, n) of 8 */
+AVX2_FN __m256i tail_mask8(int n) { return _mm256_loadu_si256((const __m256i *)(lane_mask8 + 8 - n)); }
 
-AVX2_FN void store4(float *p, __m128 v, int nj, __m128i m) {
-    if (nj == 4) _mm_storeu_ps(p, v);
-    else _mm_maskstore_ps(p, m, v);
-}
-AVX2_FN __m128 load4(const float *p, int nj, __m128i m) {
-    return nj == 4 ? _mm_loadu_ps(p) : _mm_maskload_ps(p, m);
+/* a{0,1}[r] += sum_k src[r][k] * w[k][0..16) for rows [0, mr): the register-blocked K loop shared
+ * by the forward (w = packed [Wh; Wx] panel) and the backward (w = packed W^T panel). */
+AVX2_FN void panel_fma(const int mr, const float *restrict w, const float *src, size_t stride, int K,
+                       __m256 *a0, __m256 *a1) {
+#pragma GCC unroll 4
+    for (int k = 0; k < K; k++) {
+        const __m256 w0 = _mm256_load_ps(w + 16 * k), w1 = _mm256_load_ps(w + 16 * k + 8);
+        #pragma GCC unroll 6
+        for (int r = 0; r < mr; r++) {
+            const __m256 v = _mm256_broadcast_ss(src + (size_t)r * stride + k);
+            a0[r] = _mm256_fmadd_ps(v, w0, a0[r]);
+            a1[r] = _mm256_fmadd_ps(v, w1, a1[r]);
+        }
+    }
 }
 
-/* One step for rows [0, mr) of a tile: h, c, act (may be NULL) get the step's outputs.
- * hp (previous h, NULL at t = 0) and h/c/cp have row stride H, x row stride In, act 4H. */
-AVX2_FN void fwd_step(const int mr, const float *restrict pk, int H, int In, const float *hp,
-                      const float *x, const float *cp, float *c, float *h, float *act) {
-    const int njb = (H + 3) / 4;
+/* calls CALL(m) with the compile-time row count m = mr (1..MR), so each gets its own unrolled code */
+#define MR_DISPATCH(mr, CALL) \
+    switch (mr) {             \
+    case 6: CALL(6); break;   \
+    case 5: CALL(5); break;   \
+    case 4: CALL(4); break;   \
+    case 3: CALL(3); break;   \
+    case 2: CALL(2); break;   \
+    default: CALL(1); break;  \
+    }
+
+/* Pre-activations of one step for rows [0, mr) of a tile: pre[r][gate * Hp + j] = bias + Wh h_{t-1}
+ * + Wx x_t for gate in (i, f, g, o), Hp = H rounded up to 8. hp (previous h, NULL at t = 0) has
+ * row stride H, x row stride In. */
+AVX2_FN void fwd_preact(const int mr, const float *restrict pk, int H, int In, const float *hp,
+                        const float *x, float *restrict pre) {
+    const int njb = (H + 3) / 4, Hp = (H + 7) & ~7;
     const size_t P = (size_t)16 * (1 + H + In);
-    const __m256 two_one = _mm256_setr_ps(2, 2, 2, 2, 1, 1, 1, 1);
-    const __m256 one_zero = _mm256_setr_ps(1, 1, 1, 1, 0, 0, 0, 0);
     for (int jb = 0; jb < njb; jb++) {
         const float *w = pk + jb * P;
         __m256 a0[MR], a1[MR];
         const __m256 b0 = _mm256_load_ps(w), b1 = _mm256_load_ps(w + 8);
         #pragma GCC unroll 6
         for (int r = 0; r < mr; r++) { a0[r] = b0; a1[r] = b1; }
-        w += 16;
-        if (hp) {
-#pragma GCC unroll 4
-            for (int k = 0; k < H; k++) {
-                const __m256 w0 = _mm256_load_ps(w + 16 * k), w1 = _mm256_load_ps(w + 16 * k + 8);
-                #pragma GCC unroll 6
-                for (int r = 0; r < mr; r++) {
-                    const __m256 s = _mm256_broadcast_ss(hp + (size_t)r * H + k);
-                    a0[r] = _mm256_fmadd_ps(s, w0, a0[r]);
-                    a1[r] = _mm256_fmadd_ps(s, w1, a1[r]);
-                }
-            }
-        }
-        w += (size_t)16 * H;
-#pragma GCC unroll 4
-        for (int k = 0; k < In; k++) {
-            const __m256 w0 = _mm256_load_ps(w + 16 * k), w1 = _mm256_load_ps(w + 16 * k + 8);
-            #pragma GCC unroll 6
-            for (int r = 0; r < mr; r++) {
-                const __m256 s = _mm256_broadcast_ss(x + (size_t)r * In + k);
-                a0[r] = _mm256_fmadd_ps(s, w0, a0[r]);
-                a1[r] = _mm256_fmadd_ps(s, w1, a1[r]);
-            }
-        }
-        /* a0 = [i | f] -> sigmoid; a1 = [g | o] -> [tanh | sigmoid] = two_one*sigmoid(two_one*x) - one_zero */
+        if (hp) panel_fma(mr, w + 16, hp, (size_t)H, H, a0, a1);
+        panel_fma(mr, w + 16 * (1 + (size_t)H), x, (size_t)In, In, a0, a1);
+        float *o = pre + jb * 4;
         #pragma GCC unroll 6
-        for (int r = 0; r < mr; r++) {
-            a0[r] = rk_sigmoid8(a0[r]);
-            a1[r] = _mm256_fmsub_ps(two_one, rk_sigmoid8(_mm256_mul_ps(a1[r], two_one)), one_zero);
-        }
-        const int j0 = jb * 4, nj = H - j0 < 4 ? H - j0 : 4;
-        const __m128i m = tail_mask(nj);
-        if (act)
-            #pragma GCC unroll 6
-            for (int r = 0; r < mr; r++) {
-                float *ar = act + (size_t)r * 4 * H + j0;
-                store4(ar, _mm256_castps256_ps128(a0[r]), nj, m);
-                store4(ar + H, _mm256_extractf128_ps(a0[r], 1), nj, m);
-                store4(ar + 2 * H, _mm256_castps256_ps128(a1[r]), nj, m);
-                store4(ar + 3 * H, _mm256_extractf128_ps(a1[r], 1), nj, m);
-            }
-        /* rows in pairs (r, s): lanes 0..3 row r, 4..7 row s */
-        #pragma GCC unroll 6
-        for (int r = 0; r < mr; r += 2) {
-            const int s = r + 1 < mr ? r + 1 : r;
-            const __m256 I = _mm256_permute2f128_ps(a0[r], a0[s], 0x20);
-            const __m256 F = _mm256_permute2f128_ps(a0[r], a0[s], 0x31);
-            const __m256 G = _mm256_permute2f128_ps(a1[r], a1[s], 0x20);
-            const __m256 O = _mm256_permute2f128_ps(a1[r], a1[s], 0x31);
-            __m256 cv = _mm256_mul_ps(I, G);
-            if (cp) {
-                const __m256 cprev = _mm256_set_m128(load4(cp + (size_t)s * H + j0, nj, m),
-                                                     load4(cp + (size_t)r * H + j0, nj, m));
-                cv = _mm256_fmadd_ps(F, cprev, cv);
-            }
-            const __m256 hv = _mm256_mul_ps(O, rk_tanh8(cv));
-            store4(c + (size_t)r * H + j0, _mm256_castps256_ps128(cv), nj, m);
-            store4(h + (size_t)r * H + j0, _mm256_castps256_ps128(hv), nj, m);
-            if (s != r) {
-                store4(c + (size_t)s * H + j0, _mm256_extractf128_ps(cv, 1), nj, m);
-                store4(h + (size_t)s * H + j0, _mm256_extractf128_ps(hv, 1), nj, m);
-            }
+        for (int r = 0; r < mr; r++, o += 4 * Hp) {
+            _mm_store_ps(o, _mm256_castps256_ps128(a0[r]));
+            _mm_store_ps(o + Hp, _mm256_extractf128_ps(a0[r], 1));
+            _mm_store_ps(o + 2 * Hp, _mm256_castps256_ps128(a1[r]));
+            _mm_store_ps(o + 3 * Hp, _mm256_extractf128_ps(a1[r], 1));
         }
     }
 }
 
+/* Gate non-linearities and cell update of one step over whole rows, 8 hidden units at a time, in
+ * two passes so that each pass has short dependency chains and independent iterations
+ * (throughput- rather than latency-bound): c first, then h = o tanh(c). pre holds z (see
+ * RK_NEG_LOG2E) and is overwritten. c, h, cp row stride H (cp NULL at t = 0, may equal c); act
+ * (NULL in inference) row stride 4H. With E = 2^z, one reciprocal serves i g and one o tanh(c):
+ * i g = (1 - Eg) / ((1 + Ei)(1 + Eg)), o tanh(c) = (1 - Ec) / ((1 + Eo)(1 + Ec)). Training
+ * computes c and h the same way (so its outputs equal inference bit for bit) and in addition
+ * the activated gates that the backward needs. */
+AVX2_FN void cell8(float *p, int Hp, int j, const float *cpr, float *cr, float *ar, int H, const int tail,
+                   const __m256i m) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    const __m256 ei = rk_exp2_8(_mm256_load_ps(p + j)), ef = rk_exp2_8(_mm256_load_ps(p + Hp + j));
+    const __m256 eg = rk_exp2_8(_mm256_load_ps(p + 2 * Hp + j)), eo = rk_exp2_8(_mm256_load_ps(p + 3 * Hp + j));
+    const __m256 cp = !cpr ? _mm256_setzero_ps() : tail ? _mm256_maskload_ps(cpr + j, m) : _mm256_loadu_ps(cpr + j);
+    const __m256 di = _mm256_add_ps(one, ei), df = _mm256_add_ps(one, ef);
+    const __m256 dg = _mm256_add_ps(one, eg), dq = _mm256_add_ps(one, eo);
+    const __m256 ig = _mm256_mul_ps(_mm256_sub_ps(one, eg), rk_recip(_mm256_mul_ps(di, dg)));
+    const __m256 f = rk_recip(df);
+    const __m256 cv = _mm256_fmadd_ps(f, cp, ig);
+    _mm256_store_ps(p + j, cv);          /* c and 1 + Eo for the h pass (aligned, full vectors) */
+    _mm256_store_ps(p + 3 * Hp + j, dq);
+    if (tail) _mm256_maskstore_ps(cr + j, m, cv);
+    else _mm256_storeu_ps(cr + j, cv);
+    if (ar) {
+        const __m256 i = rk_recip(di), o = rk_recip(dq), gr = rk_recip(dg);
+        const __m256 g = _mm256_sub_ps(_mm256_add_ps(gr, gr), one);
+        if (tail) {
+            _mm256_maskstore_ps(ar + j, m, i);
+            _mm256_maskstore_ps(ar + H + j, m, f);
+            _mm256_maskstore_ps(ar + 2 * H + j, m, g);
+            _mm256_maskstore_ps(ar + 3 * H + j, m, o);
+        } else {
+            _mm256_storeu_ps(ar + j, i);
+            _mm256_storeu_ps(ar + H + j, f);
+            _mm256_storeu_ps(ar + 2 * H + j, g);
+            _mm256_storeu_ps(ar + 3 * H + j, o);
+        }
+    }
+}
+
+/* h = o tanh(c) from the first pass: p[j] = c, p[3 Hp + j] = 1 + Eo */
+AVX2_FN void hidden8(const float *p, int Hp, int j, float *hr, const int tail, const __m256i m) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    const __m256 cv = _mm256_load_ps(p + j), dq = _mm256_load_ps(p + 3 * Hp + j);
+    const __m256 ec = rk_exp2_8(_mm256_mul_ps(cv, _mm256_set1_ps(2.0f * RK_NEG_LOG2E)));
+    const __m256 hv = _mm256_mul_ps(_mm256_sub_ps(one, ec), rk_recip(_mm256_mul_ps(dq, _mm256_add_ps(one, ec))));
+    if (tail) _mm256_maskstore_ps(hr + j, m, hv);
+    else _mm256_storeu_ps(hr + j, hv);
+}
+
+__attribute__((target("avx2,fma"))) static void fwd_cells(int mr, int H, float *restrict pre,
+                                                          const float *cp, float *c, float *h, float *act) {
+    const int Hp = (H + 7) & ~7, Hv = H & ~7;
+    const __m256i none = _mm256_setzero_si256(), m = tail_mask8(H - Hv);
+    for (int r = 0; r < mr; r++) {
+        float *p = pre + (size_t)r * 4 * Hp;
+        const float *cpr = cp ? cp + (size_t)r * H : NULL;
+        float *cr = c + (size_t)r * H;
+        if (act) {
+            float *ar = act + (size_t)r * 4 * H;
+            for (int j = 0; j < Hv; j += 8) cell8(p, Hp, j, cpr, cr, ar, H, 0, none);
+            if (Hv < H) cell8(p, Hp, Hv, cpr, cr, ar, H, 1, m);
+        } else {
+            for (int j = 0; j < Hv; j += 8) cell8(p, Hp, j, cpr, cr, NULL, H, 0, none);
+            if (Hv < H) cell8(p, Hp, Hv, cpr, cr, NULL, H, 1, m);
+        }
+    }
+    for (int r = 0; r < mr; r++) {
+        const float *p = pre + (size_t)r * 4 * Hp;
+        float *hr = h + (size_t)r * H;
+        for (int j = 0; j < Hv; j += 8) hidden8(p, Hp, j, hr, 0, none);
+        if (Hv < H) hidden8(p, Hp, Hv, hr, 1, m);
+    }
+}
+
+/* One step for rows [0, mr) of a tile: h, c, act (may be NULL) get the step's outputs.
+ * pre: scratch of MR * 4 * Hp floats (64-byte aligned). */
+AVX2_FN void fwd_step(const int mr, const float *restrict pk, int H, int In, const float *hp,
+                      const float *x, const float *cp, float *c, float *h, float *act, float *pre) {
+    fwd_preact(mr, pk, H, In, hp, x, pre);
+    fwd_cells(mr, H, pre, cp, c, h, act);
+}
+
 __attribute__((target("avx2,fma"))) static void fwd_step_any(int mr, const float *pk, int H, int In,
                                                              const float *hp, const float *x, const float *cp,
-                                                             float *c, float *h, float *act) {
-    switch (mr) {
-    case 6: fwd_step(6, pk, H, In, hp, x, cp, c, h, act); break;
-    case 5: fwd_step(5, pk, H, In, hp, x, cp, c, h, act); break;
-    case 4: fwd_step(4, pk, H, In, hp, x, cp, c, h, act); break;
-    case 3: fwd_step(3, pk, H, In, hp, x, cp, c, h, act); break;
-    case 2: fwd_step(2, pk, H, In, hp, x, cp, c, h, act); break;
-    default: fwd_step(1, pk, H, In, hp, x, cp, c, h, act); break;
-    }
+                                                             float *c, float *h, float *act, float *pre) {
+#define FWD_STEP(m) fwd_step(m, pk, H, In, hp, x, cp, c, h, act, pre)
+    MR_DISPATCH(mr, FWD_STEP)
+#undef FWD_STEP
 }
 
 void clstm_fwd_layer_avx2(const float *pk, int In, int H, int T, int B, int r0, int r1, const float *x,
                           float *h_all, float *c_all, float *act_all, float *h_last, float *scratch) {
     const size_t hs = (size_t)B * H, xs = (size_t)B * In;
     float *cs = scratch, *hb[2] = {scratch + MR * H, scratch + 2 * MR * H};
+    float *pre = scratch + up16((size_t)3 * MR * H);
     for (int rb = r0; rb < r1; rb += MR) {
         const int mr = r1 - rb < MR ? r1 - rb : MR;
         for (int t = 0; t < T; t++) {
@@ -211,53 +265,42 @@ void clstm_fwd_layer_avx2(const float *pk, int In, int H, int T, int B, int r0, 
             float *ct = c_all ? c_all + t * hs + (size_t)rb * H : cs;
             const float *cp = t == 0 ? NULL : c_all ? c_all + (t - 1) * hs + (size_t)rb * H : cs;
             float *at = act_all ? act_all + (t * hs + (size_t)rb * H) * 4 : NULL;
-            fwd_step_any(mr, pk, H, In, hp, xt, cp, ct, ht, at);
+            if (t + 1 < T) /* the next step's input rows: a cache miss per step otherwise */
+                for (size_t o = 0; o < (size_t)mr * In; o += 16) __builtin_prefetch(xt + xs + o);
+            fwd_step_any(mr, pk, H, In, hp, xt, cp, ct, ht, at, pre);
         }
     }
 }
 
-/* Gate backward of one step for rows [0, mr) (same arithmetic as clstm_gates_backward, with the
- * kernels' tanh). act row stride 4H; c, c_prev, dh_above, dh_rec, dc row stride H; dg row stride 4H. */
-__attribute__((target("avx2,fma"))) static void bwd_gates(int mr, int H, const float *act, const float *c,
-                                                          const float *c_prev, const float *dh_above,
-                                                          const float *dh_rec, float *dc, float *dg) {
-    const int Hv = H & ~7;
+/* Gate backward of one step (see clstm_gates_backward; this kernel's tanh): act row stride 4H;
+ * c, c_prev, dh_above, dh_rec, dc row stride H; dg row stride 4H. The fused backward calls it on
+ * a tile's rows, the unfused AVX-512 path on the whole batch. */
+__attribute__((target("avx2,fma"))) void clstm_gates_backward_avx2(const float *act, const float *c,
+                                                                   const float *c_prev, const float *dh_above,
+                                                                   const float *dh_rec, float *dc, float *dg,
+                                                                   int batch, int hidden) {
+    const int H = hidden, Hv = H & ~7;
     const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
-    for (int b = 0; b < mr; b++) {
-        const float *a = act + (size_t)b * 4 * H;
-        const float *cr = c + (size_t)b * H;
-        const float *cp = c_prev ? c_prev + (size_t)b * H : NULL;
-        const float *da = dh_above ? dh_above + (size_t)b * H : NULL;
-        const float *dr = dh_rec ? dh_rec + (size_t)b * H : NULL;
-        float *dcr = dc + (size_t)b * H;
-        float *d = dg + (size_t)b * 4 * H;
+    for (int b = 0; b < batch; b++) {
+        const clstm_bwd_row rw = clstm_bwd_row_at(act, c, c_prev, dh_above, dh_rec, dc, dg, b, H);
+        const float *a = rw.act;
+        float *d = rw.dg;
 #pragma GCC unroll 4
         for (int j = 0; j < Hv; j += 8) {
             const __m256 i = _mm256_loadu_ps(a + j), f = _mm256_loadu_ps(a + H + j);
             const __m256 gg = _mm256_loadu_ps(a + 2 * H + j), o = _mm256_loadu_ps(a + 3 * H + j);
-            __m256 dh = da ? _mm256_loadu_ps(da + j) : zero;
-            if (dr) dh = _mm256_add_ps(dh, _mm256_loadu_ps(dr + j));
-            const __m256 tc = rk_tanh8(_mm256_loadu_ps(cr + j));
-            const __m256 dcv = _mm256_fmadd_ps(_mm256_mul_ps(dh, o), _mm256_fnmadd_ps(tc, tc, one), _mm256_loadu_ps(dcr + j));
-            const __m256 cpv = cp ? _mm256_loadu_ps(cp + j) : zero;
+            __m256 dh = rw.dh_above ? _mm256_loadu_ps(rw.dh_above + j) : zero;
+            if (rw.dh_rec) dh = _mm256_add_ps(dh, _mm256_loadu_ps(rw.dh_rec + j));
+            const __m256 tc = rk_tanh8(_mm256_loadu_ps(rw.c + j));
+            const __m256 dcv = _mm256_fmadd_ps(_mm256_mul_ps(dh, o), _mm256_fnmadd_ps(tc, tc, one), _mm256_loadu_ps(rw.dc + j));
+            const __m256 cpv = rw.c_prev ? _mm256_loadu_ps(rw.c_prev + j) : zero;
             _mm256_storeu_ps(d + j, _mm256_mul_ps(_mm256_mul_ps(dcv, gg), _mm256_fnmadd_ps(i, i, i)));
             _mm256_storeu_ps(d + H + j, _mm256_mul_ps(_mm256_mul_ps(dcv, cpv), _mm256_fnmadd_ps(f, f, f)));
             _mm256_storeu_ps(d + 2 * H + j, _mm256_mul_ps(_mm256_mul_ps(dcv, i), _mm256_fnmadd_ps(gg, gg, one)));
             _mm256_storeu_ps(d + 3 * H + j, _mm256_mul_ps(_mm256_mul_ps(dh, tc), _mm256_fnmadd_ps(o, o, o)));
-            _mm256_storeu_ps(dcr + j, _mm256_mul_ps(dcv, f));
+            _mm256_storeu_ps(rw.dc + j, _mm256_mul_ps(dcv, f));
         }
-        for (int j = Hv; j < H; j++) {
-            const float iv = a[j], fv = a[H + j], gv = a[2 * H + j], ov = a[3 * H + j];
-            const float dhv = (da ? da[j] : 0.0f) + (dr ? dr[j] : 0.0f);
-            const float tcv = tanhf(cr[j]);
-            const float dcv = dcr[j] + dhv * ov * (1.0f - tcv * tcv);
-            const float cpv = cp ? cp[j] : 0.0f;
-            d[j] = dcv * gv * iv * (1.0f - iv);
-            d[H + j] = dcv * cpv * fv * (1.0f - fv);
-            d[2 * H + j] = dcv * iv * (1.0f - gv * gv);
-            d[3 * H + j] = dhv * tcv * ov * (1.0f - ov);
-            dcr[j] = dcv * fv;
-        }
+        for (int j = Hv; j < H; j++) clstm_gate_backward_unit(&rw, j, H);
     }
 }
 
@@ -270,16 +313,7 @@ AVX2_FN void bwd_rec(const int mr, const float *restrict pk, int K, int N, const
         __m256 a0[MR], a1[MR];
         #pragma GCC unroll 6
         for (int r = 0; r < mr; r++) { a0[r] = _mm256_setzero_ps(); a1[r] = _mm256_setzero_ps(); }
-#pragma GCC unroll 4
-        for (int k = 0; k < K; k++) {
-            const __m256 w0 = _mm256_load_ps(w + 16 * k), w1 = _mm256_load_ps(w + 16 * k + 8);
-            #pragma GCC unroll 6
-            for (int r = 0; r < mr; r++) {
-                const __m256 s = _mm256_broadcast_ss(dg + (size_t)r * K + k);
-                a0[r] = _mm256_fmadd_ps(s, w0, a0[r]);
-                a1[r] = _mm256_fmadd_ps(s, w1, a1[r]);
-            }
-        }
+        panel_fma(mr, w, dg, (size_t)K, K, a0, a1);
         const int n0 = nb * 16;
         #pragma GCC unroll 6
         for (int r = 0; r < mr; r++) {
@@ -299,14 +333,9 @@ AVX2_FN void bwd_rec(const int mr, const float *restrict pk, int K, int N, const
 
 __attribute__((target("avx2,fma"))) static void bwd_rec_any(int mr, const float *pk, int K, int N,
                                                             const float *dg, float *out) {
-    switch (mr) {
-    case 6: bwd_rec(6, pk, K, N, dg, out); break;
-    case 5: bwd_rec(5, pk, K, N, dg, out); break;
-    case 4: bwd_rec(4, pk, K, N, dg, out); break;
-    case 3: bwd_rec(3, pk, K, N, dg, out); break;
-    case 2: bwd_rec(2, pk, K, N, dg, out); break;
-    default: bwd_rec(1, pk, K, N, dg, out); break;
-    }
+#define BWD_REC(m) bwd_rec(m, pk, K, N, dg, out)
+    MR_DISPATCH(mr, BWD_REC)
+#undef BWD_REC
 }
 
 /* Weight-gradient update, transposed: C[n][m] += sum_k Z[k][n] * D[k][m] for n in [n0, n0 + nn),
@@ -352,14 +381,9 @@ __attribute__((target("avx2,fma"))) static void wgrad(int M, int N, int K, const
                                                       float *C) {
     int n0 = 0;
     for (; n0 + MR <= N; n0 += MR) wgrad_rows(MR, n0, M, N, K, D, Z, C);
-    switch (N - n0) {
-    case 5: wgrad_rows(5, n0, M, N, K, D, Z, C); break;
-    case 4: wgrad_rows(4, n0, M, N, K, D, Z, C); break;
-    case 3: wgrad_rows(3, n0, M, N, K, D, Z, C); break;
-    case 2: wgrad_rows(2, n0, M, N, K, D, Z, C); break;
-    case 1: wgrad_rows(1, n0, M, N, K, D, Z, C); break;
-    default: break;
-    }
+#define WGRAD_ROWS(m) wgrad_rows(m, n0, M, N, K, D, Z, C)
+    if (n0 < N) MR_DISPATCH(N - n0, WGRAD_ROWS)
+#undef WGRAD_ROWS
 }
 
 /* rows [h_{t-1} | x_t | 1] of the tile (h NULL: zero state) */
@@ -375,7 +399,6 @@ static void copy_z_rows(int mr, int H, int In, const float *h, const float *x, f
 }
 
 #define BWD_STEPS CLSTM_BWD_STEPS
-static size_t up16(size_t n) { return (n + 15) & ~(size_t)15; }
 
 void clstm_bwd_layer_avx2(const clstm_bwd_args *a, int r0, int r1, float *scratch) {
     const int H = a->H, T = a->T, B = a->B, In = a->In, G = 4 * H, N = H + In + 1;
@@ -393,8 +416,8 @@ void clstm_bwd_layer_avx2(const clstm_bwd_args *a, int r0, int r1, float *scratc
             const float *da = a->dh_above ? a->dh_above + off
                               : (t == T - 1 && a->dh_top) ? a->dh_top + (size_t)rb * H : NULL;
             float *dg = dgb + (size_t)nbuf * mr * G;
-            bwd_gates(mr, H, a->act + off * 4, a->c + off, t > 0 ? a->c + off - hs : NULL, da,
-                      t == T - 1 ? NULL : dr, dc, dg);
+            clstm_gates_backward_avx2(a->act + off * 4, a->c + off, t > 0 ? a->c + off - hs : NULL, da,
+                                      t == T - 1 ? NULL : dr, dc, dg, mr, H);
             copy_z_rows(mr, H, In, t > 0 ? a->h + off - hs : NULL, a->x + t * xs + (size_t)rb * In,
                         zb + (size_t)nbuf * mr * N);
             if (t > 0) bwd_rec_any(mr, a->pk_wh, G, H, dg, dr);
@@ -415,5 +438,9 @@ void clstm_fwd_layer_avx2(const float *pk, int In, int H, int T, int B, int r0, 
 }
 void clstm_bwd_layer_avx2(const clstm_bwd_args *a, int r0, int r1, float *scratch) {
     (void)a; (void)r0; (void)r1; (void)scratch;
+}
+void clstm_gates_backward_avx2(const float *act, const float *c, const float *c_prev, const float *dh_above,
+                               const float *dh_rec, float *dc, float *dg, int batch, int hidden) {
+    clstm_gates_backward(act, c, c_prev, dh_above, dh_rec, dc, dg, batch, hidden);
 }
 #endif
