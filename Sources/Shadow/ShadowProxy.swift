@@ -5,9 +5,10 @@ import NIOPosix
 /// The shadow proxy: an HTTP/1.1 reverse proxy in front of a primary that mirrors sampled
 /// requests to a secondary and reports every exchange, redacted, to a sink.
 ///
-/// One event loop per core (by default); each loop owns the client connections it accepted, its
+/// One event loop per core (by default); each loop owns the client connections placed on it, its
 /// own keep-alive pool of primary connections and its own mirror pool, so a request never
-/// crosses threads and the request path takes no locks.
+/// crosses threads and the request path takes no locks. A few client connections share the first
+/// loop; more are spread over all loops (`ShadowConfiguration.packConnectionsPerLoop`).
 ///
 /// ```swift
 /// let records = ShadowExchangeStream()
@@ -21,19 +22,22 @@ public actor ShadowProxy {
     /// Where the proxy listens (with the real port when port 0 was asked for).
     public nonisolated let localAddress: ShadowEndpoint
     private let group: MultiThreadedEventLoopGroup
-    private let serverChannel: any Channel
+    private let acceptor: ConnectionAcceptor
+    /// Where client connections go (open connections per loop).
+    nonisolated let placement: LoopPlacement
     private let loops: [NIOLoopBound<LoopContext>]
     private let sink: (any ShadowExchangeSink)?
     private var finalStats: ShadowStats?
 
     private init(
         configuration: ShadowConfiguration, localAddress: ShadowEndpoint, group: MultiThreadedEventLoopGroup,
-        serverChannel: any Channel, loops: [NIOLoopBound<LoopContext>], sink: (any ShadowExchangeSink)?
+        acceptor: ConnectionAcceptor, loops: [NIOLoopBound<LoopContext>], sink: (any ShadowExchangeSink)?
     ) {
         self.configuration = configuration
         self.localAddress = localAddress
         self.group = group
-        self.serverChannel = serverChannel
+        self.acceptor = acceptor
+        placement = acceptor.placement
         self.loops = loops
         self.sink = sink
     }
@@ -64,33 +68,32 @@ public actor ShadowProxy {
             for loop in loops { byLoop[ObjectIdentifier(loop.eventLoop)] = loop }
             let contexts = byLoop
 
-            let serverChannel = try await ServerBootstrap(group: group)
-                .serverChannelOption(.backlog, value: 1024)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .childChannelOption(.maxMessagesPerRead, value: 16)
-                .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        guard let bound = contexts[ObjectIdentifier(channel.eventLoop)] else {
-                            throw ShadowProxyError.unknownEventLoop
-                        }
-                        let loop = bound.value
-                        guard !loop.isShuttingDown else { throw ShadowProxyError.shuttingDown }
-                        let pipeline = channel.pipeline.syncOperations
-                        try pipeline.configureHTTPServerPipeline(
-                            withPipeliningAssistance: true, withErrorHandling: true,
-                            withOutboundHeaderValidation: false)
-                        try pipeline.addHandler(ProxyHandler(loop: loop))
+            // Connections are placed by `LoopPlacement` (a few share one loop, many are spread),
+            // so the proxy accepts on a socket of its own rather than through ServerBootstrap,
+            // whose placement is round-robin.
+            let placement = LoopPlacement(loops: loops.count, packConnections: configuration.packConnectionsPerLoop)
+            let acceptor = try ConnectionAcceptor(
+                host: configuration.listen.host, port: configuration.listen.port, backlog: 1024,
+                loops: loops.map(\.eventLoop), placement: placement
+            ) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    guard let bound = contexts[ObjectIdentifier(channel.eventLoop)] else {
+                        throw ShadowProxyError.unknownEventLoop
                     }
+                    let loop = bound.value
+                    guard !loop.isShuttingDown else { throw ShadowProxyError.shuttingDown }
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.configureHTTPServerPipeline(
+                        withPipeliningAssistance: true, withErrorHandling: true,
+                        withOutboundHeaderValidation: false)
+                    try pipeline.addHandler(ProxyHandler(loop: loop))
                 }
-                .bind(host: configuration.listen.host, port: configuration.listen.port)
-                .get()
-            let bound = serverChannel.localAddress
-            let localAddress = ShadowEndpoint(
-                host: bound?.ipAddress ?? configuration.listen.host, port: bound?.port ?? configuration.listen.port)
+            }
+            acceptor.start()
+            let localAddress = ShadowEndpoint(host: configuration.listen.host, port: acceptor.localPort)
             return ShadowProxy(
                 configuration: configuration, localAddress: localAddress, group: group,
-                serverChannel: serverChannel, loops: loops, sink: sink)
+                acceptor: acceptor, loops: loops, sink: sink)
         } catch {
             try? await group.shutdownGracefully()
             throw error
@@ -126,7 +129,7 @@ public actor ShadowProxy {
     @discardableResult
     public func shutdown(drainTimeout: Duration = .seconds(5)) async throws -> ShadowStats {
         if let finalStats { return finalStats }
-        try? await serverChannel.close()
+        acceptor.close()
         let clock = ContinuousClock()
         let deadline = clock.now + drainTimeout
         while clock.now < deadline, try await activeRequests() > 0 {

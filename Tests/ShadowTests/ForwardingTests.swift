@@ -100,6 +100,33 @@ struct ForwardingTests {
         }
     }
 
+    @Test("client connections: the first loop takes a few, the next loop the rest; closed ones are released; none accepted after shutdown")
+    func placement() async throws {
+        let primary = try await TestServer.start()
+        defer { Task { await primary.stop() } }
+        var port = 0
+        try await withProxy(primary: primary, secondary: nil, configure: { $0.packConnectionsPerLoop = 2 }) { proxy in
+            port = proxy.localAddress.port
+            try await TestClient.with(port: port) { a in
+                try await TestClient.with(port: port) { b in
+                    try await TestClient.with(port: port) { c in
+                        for session in [a, b, c] {
+                            let response = try await session.request(.GET, "/cl/3")
+                            #expect(response.status == 200)
+                            #expect(response.body == TestServer.body(3))
+                        }
+                        #expect(proxy.placement.openConnections == [2, 1])
+                    }
+                }
+            }
+            #expect(await eventually { proxy.placement.openConnections == [0, 0] })
+        }
+        // The listening socket is gone: a new connection is refused.
+        await #expect(throws: (any Error).self) {
+            try await TestClient.with(port: port) { session in _ = try await session.request(.GET, "/cl/1") }
+        }
+    }
+
     @Test("an unreachable primary gets 502, counted")
     func primaryDown() async throws {
         let dead = try await TestServer.start()

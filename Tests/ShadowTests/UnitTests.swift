@@ -112,3 +112,33 @@ struct QueryRedactorTests {
         }
     }
 }
+
+@Suite("Loop placement")
+struct LoopPlacementTests {
+    @Test("a few connections share the first loop; beyond the pack size they spread to the emptiest loop")
+    func packsThenSpreads() {
+        let placement = LoopPlacement(loops: 2, packConnections: 3)
+        #expect((0..<3).map { _ in placement.place() } == [0, 0, 0])
+        #expect((0..<3).map { _ in placement.place() } == [1, 1, 1])
+        // Both at the pack size: the loop with fewer open connections (ties: the first).
+        #expect((0..<4).map { _ in placement.place() } == [0, 1, 0, 1])
+        #expect(placement.openConnections == [5, 5])
+        placement.closed(loop: 1)
+        placement.closed(loop: 1)
+        #expect(placement.place() == 1)
+        #expect(placement.openConnections == [5, 4])
+    }
+
+    @Test("below the pack size again, new connections go back to the first loop; 0 spreads from the start")
+    func refillsFirstLoop() {
+        let placement = LoopPlacement(loops: 2, packConnections: 2)
+        for _ in 0..<4 { _ = placement.place() }
+        placement.closed(loop: 0)
+        #expect(placement.place() == 0)
+        let spread = LoopPlacement(loops: 3, packConnections: 0)
+        #expect((0..<6).map { _ in spread.place() } == [0, 1, 2, 0, 1, 2])
+        spread.closed(loop: 7)  // unknown loops and extra closes are ignored
+        spread.closed(loop: 2); spread.closed(loop: 2); spread.closed(loop: 2)
+        #expect(spread.openConnections == [2, 2, 0])
+    }
+}

@@ -69,6 +69,9 @@ struct ShadowCommand: AsyncParsableCommand {
     @Option(help: "Event loops (threads); default: one per core.")
     var threads: Int?
 
+    @Option(help: "Client connections one event loop takes before the next gets new ones (then: the loop with the fewest); 0 spreads from the start.")
+    var packConnections: Int = 8
+
     @Option(help: "Connections to the secondary per event loop.")
     var mirrorConnections: Int = 64
 
@@ -87,7 +90,7 @@ struct ShadowCommand: AsyncParsableCommand {
     @Flag(help: "Do not collect exchange records (no sink: only counters and latency histograms).")
     var noRecords = false
 
-    @Option(help: "Batches of exchanges (up to 256 each) buffered for the record consumer before drops are counted.")
+    @Option(help: "Batches of exchanges (up to 256 each, offered by the event loops every 20 ms) held unread for the record consumer before drops are counted.")
     var recordBatches: Int = 1024
 
     func validate() throws {
@@ -128,6 +131,7 @@ struct ShadowCommand: AsyncParsableCommand {
             configuration.mirrorPercent = mirrorPercent
             configuration.samplingSeed = seed
             if let threads { configuration.eventLoops = threads }
+            configuration.packConnectionsPerLoop = packConnections
             configuration.mirrorConnectionsPerLoop = mirrorConnections
             configuration.mirrorQueueCapacityPerLoop = mirrorQueue
             configuration.mirrorTimeout = mirrorTimeout.duration
