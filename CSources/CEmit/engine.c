@@ -760,6 +760,10 @@ int cemit_engine_start(cemit_engine *e) {
     return 0;
 }
 
+int64_t cemit_engine_clock_start_ns(const cemit_engine *e) {
+    return e->started ? atomic_load(&((cemit_engine *)e)->start_ns) : 0;
+}
+
 int cemit_engine_push(cemit_engine *e, const cemit_chunk *chunk) {
     int rc = 0;
     pthread_mutex_lock(&e->qlock);

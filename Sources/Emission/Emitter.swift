@@ -31,8 +31,9 @@ public enum Emitter {
             throw .invalidConfiguration("a schedule stream needs model .schedule")
         }
         let engine = try EngineHandle(configuration: configuration, requests: nil, routes: routes)
+        let warmUpLimit = configuration.connectTimeout + .seconds(1)
         return try EmissionRun(engine: engine, configuration: configuration) { engine in
-            await feed(engine, from: schedule)
+            await feed(engine, from: schedule, warmUpLimit: warmUpLimit)
         }
     }
 
@@ -49,8 +50,12 @@ public enum Emitter {
     }
 
     /// Pushes batches into the engine's bounded queue; starts the engine after the first one.
+    /// The second batch is asked for only once the run's clock has started (the connections are
+    /// open), so a producer that times its batches by the clock never runs ahead of the engine's.
     /// Returns the producer's error message, if it threw.
-    static func feed<S: AsyncSequence & Sendable>(_ engine: EngineHandle, from schedule: S) async -> String? where S.Element == RequestBatch {
+    static func feed<S: AsyncSequence & Sendable>(
+        _ engine: EngineHandle, from schedule: S, warmUpLimit: Duration
+    ) async -> String? where S.Element == RequestBatch {
         var started = false
         var failure: String?
         defer {
@@ -71,12 +76,20 @@ public enum Emitter {
                     let rc = cemit_engine_push(engine.pointer, &chunk)
                     if rc == 0 { accepted = true; break }
                     if rc != -EAGAIN { break }
-                    if !started { try? engine.start(); started = true }
+                    if !started {
+                        try? engine.start()
+                        started = true
+                        await engine.clockStarted(within: warmUpLimit)
+                    }
                     try? await Task.sleep(for: .microseconds(500))
                     if Task.isCancelled { break }
                 }
                 if !accepted { box.release(); break }
-                if !started { try? engine.start(); started = true }
+                if !started {
+                    try? engine.start()
+                    started = true
+                    await engine.clockStarted(within: warmUpLimit)
+                }
             }
         } catch {
             failure = "schedule producer failed: \(error)"

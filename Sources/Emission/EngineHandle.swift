@@ -99,6 +99,16 @@ final class EngineHandle: @unchecked Sendable {
 
     func stop() { cemit_engine_stop(pointer) }
 
+    /// Waits (without blocking a thread) until the run's clock has started, i.e. the workers
+    /// have opened their connections, or the run has ended. Bounded by the connect timeout.
+    func clockStarted(within limit: Duration) async {
+        let deadline = ContinuousClock.now + limit
+        while cemit_engine_clock_start_ns(pointer) == 0, cemit_engine_wait(pointer, 0) != 0,
+              ContinuousClock.now < deadline, !Task.isCancelled {
+            try? await Task.sleep(for: .microseconds(200))
+        }
+    }
+
     func stats() -> cemit_stats {
         var stats = cemit_stats()
         cemit_engine_stats(pointer, &stats)

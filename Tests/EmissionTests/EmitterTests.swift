@@ -1,5 +1,6 @@
 import Foundation
 import Histogram
+import Synchronization
 import Testing
 import Traffic
 @testable import Emission
@@ -131,6 +132,34 @@ struct EmitterTests {
         #expect(result.routes.map(\.requests) == [250, 250])
         #expect(result.durationSeconds > 0.2 && result.durationSeconds < 2)
         #expect(sink.requestsAnswered == 500)
+    }
+
+    @Test("a schedule producer is asked for its second batch only once the clock has started")
+    func producerWaitsForClock() async throws {
+        let blackhole = try HandshakeBlackhole()
+        defer { blackhole.release() }
+        var configuration = EmissionConfiguration(target: .loopback(port: blackhole.port), model: .schedule)
+        configuration.connections = 1
+        configuration.maxConnections = 1
+        configuration.duration = .milliseconds(100)
+        configuration.connectTimeout = .milliseconds(300)
+        configuration.requestTimeout = .milliseconds(300)
+        configuration.drain = .milliseconds(50)
+        let asked = Mutex<[ContinuousClock.Instant]>([])
+        let batches = AsyncStream<RequestBatch>(unfolding: {
+            let count = asked.withLock { $0.append(.now); return $0.count }
+            guard count <= 2 else { return nil }
+            var batch = RequestBatch(routes: ["GET /"])
+            batch.append(Array("GET / HTTP/1.1\r\nHost: l\r\n\r\n".utf8), route: 0, sendAtNanos: Int64(count) * 1_000_000)
+            return batch
+        })
+        let result = try await Emitter.run(configuration, schedule: batches, routes: ["GET /"])
+        let times = asked.withLock { $0 }
+        #expect(times.count >= 2)
+        // The handshake never completes: the warm-up lasts the 300 ms connect timeout, and the
+        // producer is not asked for more before it ends.
+        #expect(times[1] - times[0] >= .milliseconds(250))
+        #expect(result.connectedAtStart == 0)
     }
 
     @Test("the JSON report's seconds say when late sends happened")

@@ -190,6 +190,9 @@ int cemit_engine_backend(const cemit_engine *e);
  *  timeout); the run's clock (send times, the duration, elapsed) starts when all have, so the
  *  first requests of an open-model schedule are not late because a handshake was still going. */
 int cemit_engine_start(cemit_engine *e);
+/** The run's clock start (CLOCK_MONOTONIC ns) once every worker has opened its connections;
+ *  0 during the warm-up, and when the run ended before the clock started. */
+int64_t cemit_engine_clock_start_ns(const cemit_engine *e);
 /** Offers a schedule chunk; -EAGAIN when the queue is full (try again later), -EPIPE after end. */
 int cemit_engine_push(cemit_engine *e, const cemit_chunk *chunk);
 /** Marks the end of the schedule stream. */
