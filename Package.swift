@@ -103,6 +103,7 @@ var targets: [Target] = [
             "Traffic", "Profiler", "Forecast", "Synthesis", "Emission", "Monitor", "Autoscale",
             "Lab", "Shadow", "Report", "Telemetry",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
     .executableTarget(
         name: "shadowcast",

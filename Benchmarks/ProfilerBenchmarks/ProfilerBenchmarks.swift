@@ -62,4 +62,17 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.measurement(linesPerSecond, Int(Double(summary.lines) / 1e3 / seconds))
         }
     }
+
+    // What `shadowcast profile` does end to end (minus argument parsing and the file write).
+    Benchmark("Combined parse + profile + JSON (\(log.bytes / 1_000_000) MB)", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let start = ContinuousClock.now
+            var builder = ProfileBuilder()
+            let summary = try builder.ingest(LogSource(path: log.path), format: .combined)
+            blackHole(try builder.profile().encoded())
+            let seconds = Double((ContinuousClock.now - start) / .nanoseconds(1)) / 1e9
+            benchmark.measurement(megabytesPerSecond, Int(Double(summary.bytes) / 1e6 / seconds))
+            benchmark.measurement(linesPerSecond, Int(Double(summary.lines) / 1e3 / seconds))
+        }
+    }
 }

@@ -83,7 +83,13 @@ static int ur_init(cemit_worker *w, uint32_t max_conns) {
 
 static int ur_thread_start(cemit_worker *w) {
     uring_state *s = UR(w);
-    if (s->ring.flags & IORING_SETUP_R_DISABLED) return enable_rings(&s->ring);
+    if (s->ring.flags & IORING_SETUP_R_DISABLED) {
+        int rc = enable_rings(&s->ring);
+        if (rc < 0) return rc;
+    }
+    /* Registered ring fd (per task, so here on the worker thread): io_uring_enter skips the fd
+     * table lookup. Optional: older kernels refuse it and the plain fd is used. */
+    (void)io_uring_register_ring_fd(&s->ring);
     return 0;
 }
 

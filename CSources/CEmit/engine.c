@@ -17,6 +17,14 @@ _Static_assert(sizeof(cemit_request) == 24, "cemit_request mirrors Traffic.Reque
 #define SPIN_NS 50000LL /* busy-poll budget before blocking while responses are outstanding */
 #endif
 
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 static inline void add(_Atomic uint64_t *a, uint64_t v) { atomic_fetch_add_explicit(a, v, memory_order_relaxed); }
 
 void cemit_config_defaults(cemit_config *cfg) {
@@ -172,12 +180,14 @@ static void conn_send(cemit_worker *w, cemit_conn *c, uint32_t flags, int64_t no
     if (rc < 0 && c->sending) cemit_on_sent(w, c, rc);
 }
 
-static inline void push_inflight(cemit_worker *w, cemit_conn *c, int64_t intended, int64_t now, const cemit_request *r) {
+static inline void push_inflight(cemit_worker *w, cemit_conn *c, int64_t intended, int64_t now, const cemit_request *r,
+                                 const uint8_t *arena) {
     cemit_inflight *f = &c->inflight[(c->inflight_head + c->inflight_count) % c->inflight_cap];
     f->intended = intended;
     f->sent = now;
     f->route = r->route;
-    f->flags = r->flags;
+    f->flags = (r->flags & ~CEMIT_INFLIGHT_HEAD) |
+               (cemit_http_request_is_head(arena + r->offset, r->length) ? CEMIT_INFLIGHT_HEAD : 0);
     c->inflight_count++;
     w->inflight_total++;
 }
@@ -198,7 +208,7 @@ static void feed_closed(cemit_worker *w, cemit_conn *c, int64_t now) {
         memcpy(c->out + len, e->arena + r->offset, r->length);
         len += r->length;
         flags |= r->flags;
-        push_inflight(w, c, now, now, r);
+        push_inflight(w, c, now, now, r, e->arena);
     }
     c->out_len = len;
     w->budget -= k;
@@ -297,6 +307,8 @@ void cemit_on_recv(cemit_worker *w, cemit_conn *c, const uint8_t *data, int res)
     size_t pos = 0, len = (size_t)res;
     while (pos < len) {
         if (!c->inflight_count) { conn_fail(w, c, CEMIT_ERR_PARSE, 1, now); return; }
+        /* The response answers the oldest outstanding request: a HEAD's has no body. */
+        c->parser.no_body = (c->inflight[c->inflight_head].flags & CEMIT_INFLIGHT_HEAD) != 0;
         size_t used = 0;
         int rc = cemit_http_parse(&c->parser, data + pos, len - pos, &used);
         if (rc < 0) {
@@ -413,7 +425,7 @@ static int64_t dispatch_open(cemit_worker *w, int64_t now) {
         memcpy(c->out, arena + r->offset, r->length);
         c->out_len = r->length;
         uint32_t flags = r->flags;
-        push_inflight(w, c, e->start_ns + intended, now, r);
+        push_inflight(w, c, e->start_ns + intended, now, r, arena);
         record_lateness(w, rel - intended, r->route);
         add(&w->stats.sent, 1);
         w->budget--;
@@ -539,7 +551,10 @@ static void *worker_main(void *arg) {
              * machine a thread that sleeps loses its CPU for milliseconds. */
             int64_t spin_until = cemit_now_ns() + (timeout < SPIN_NS ? timeout : SPIN_NS);
             int got = 0;
-            while (!got && cemit_now_ns() < spin_until) got = w->ops->poll(w, 0);
+            while (!got && cemit_now_ns() < spin_until) {
+                got = w->ops->poll(w, 0);
+                if (!got) cpu_relax(); /* io_uring can answer without a system call: don't hammer */
+            }
             if (got) continue;
             timeout = wake - cemit_now_ns();
             if (timeout < 0) timeout = 0;

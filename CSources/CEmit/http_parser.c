@@ -35,11 +35,17 @@ static const uint8_t token_table[256] = {
 static inline int is_token(uint8_t c) { return token_table[c]; }
 
 void cemit_http_parser_init(cemit_http_parser *p, uint32_t max_header_bytes) {
-    uint8_t no_body = 0;
     *p = (cemit_http_parser){0};
-    p->no_body = no_body;
     p->max_header_bytes = max_header_bytes ? max_header_bytes : 8192;
     p->state = S_PROTO;
+}
+
+void cemit_http_parser_set_head(cemit_http_parser *p, int answers_head) {
+    p->no_body = answers_head ? 1 : 0;
+}
+
+int cemit_http_request_is_head(const uint8_t *request, size_t length) {
+    return length >= 5 && memcmp(request, "HEAD ", 5) == 0;
 }
 
 /* Substring matcher for a value token ("chunked", "close", "keep-alive"). */

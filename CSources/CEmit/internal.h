@@ -26,6 +26,10 @@ uint64_t cemit_hist_value(uint32_t index); /* a representative (middle) value of
 /* ---- connections ---- */
 enum { C_CLOSED = 0, C_CONNECTING, C_READY, C_WAIT_RECONNECT };
 
+/* cemit_inflight.flags bit (outside the CEMIT_FLAG_* bits) set by the engine: the request is a
+ * HEAD, its response has no body. */
+#define CEMIT_INFLIGHT_HEAD (1u << 8)
+
 typedef struct cemit_inflight {
     int64_t intended;
     int64_t sent;

@@ -2,6 +2,7 @@
 #include "internal.h"
 #include <cblas.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,27 @@ struct clstm_ctx {
     float *dh_rec;    /* [B][H] */
     float *dc;        /* [B][H] */
     float *dh_top;    /* [B][H] */
+    /* fused AVX2 recurrent kernels (isa == AVX2) */
+    int fused;
+    float *pk_fwd[CLSTM_MAX_LAYERS]; /* packed [Wh; Wx; b] per layer, re-packed at every call */
+    float *pk_bwd[CLSTM_MAX_LAYERS]; /* packed Wh for dh = dG Wh (training) */
+    float *scratch;                  /* n_scratch x worker_slice(): one slice per worker */
+    int n_scratch;
+    float *inf_hlast; /* [B][H]: last hidden state of the top layer (inference) */
 };
+
+#define CLSTM_MAX_WORKERS 64
+
+static size_t up16(size_t n) { return (n + 15) & ~(size_t)15; }
+static int max_input(const clstm_config *c) { return c->input_size > c->hidden_size ? c->input_size : c->hidden_size; }
+/* gradient accumulator of one worker: [dWh | dWx | db]^T of the widest layer */
+static size_t worker_acc_floats(const clstm_config *c) {
+    return up16(4 * (size_t)c->hidden_size * (c->hidden_size + max_input(c) + 1));
+}
+/* scratch of one worker: kernel workspace, then gradient accumulators */
+static size_t worker_slice(const clstm_config *c) {
+    return up16(clstm_scratch_floats(max_input(c), c->hidden_size)) + worker_acc_floats(c);
+}
 
 const char *clstm_strerror(int code) {
     switch (code) {
@@ -160,12 +181,25 @@ int clstm_create(const clstm_config *config, clstm_ctx **out) {
     ctx->grads = falloc(off);
     ctx->adam_m = falloc(off);
     ctx->adam_v = falloc(off);
-    ctx->inf_gates = falloc(TB * 4 * H);
+    ctx->fused = ctx->isa == CLSTM_ISA_AVX2;
+    /* the fused kernels keep pre-activations in registers: no [T][B][4H] gate buffer */
+    ctx->inf_gates = falloc(ctx->fused ? 1 : TB * 4 * H);
     ctx->inf_h[0] = falloc(TB * H);
     ctx->inf_h[1] = L > 1 ? falloc(TB * H) : falloc(1);
     ctx->inf_c = falloc((size_t)c.max_batch * H);
+    int fused_ok = 1;
+    if (ctx->fused) {
+        for (int l = 0; l < L; l++) {
+            ctx->pk_fwd[l] = falloc(clstm_fwd_pack_floats(l == 0 ? c.input_size : H, H));
+            fused_ok = fused_ok && ctx->pk_fwd[l];
+        }
+        ctx->n_scratch = c.threads < CLSTM_MAX_WORKERS ? c.threads : CLSTM_MAX_WORKERS;
+        ctx->scratch = falloc((size_t)ctx->n_scratch * worker_slice(&c));
+        ctx->inf_hlast = falloc((size_t)c.max_batch * H);
+        fused_ok = fused_ok && ctx->scratch && ctx->inf_hlast;
+    }
     if (!ctx->params || !ctx->grads || !ctx->adam_m || !ctx->adam_v || !ctx->inf_gates ||
-        !ctx->inf_h[0] || !ctx->inf_h[1] || !ctx->inf_c) {
+        !ctx->inf_h[0] || !ctx->inf_h[1] || !ctx->inf_c || !fused_ok) {
         clstm_destroy(ctx);
         return CLSTM_ENOMEM;
     }
@@ -187,6 +221,7 @@ static void free_training(clstm_ctx *ctx) {
     free(ctx->dh_rec);
     free(ctx->dc);
     free(ctx->dh_top);
+    for (int l = 0; l < CLSTM_MAX_LAYERS; l++) free(ctx->pk_bwd[l]);
 }
 
 void clstm_destroy(clstm_ctx *ctx) {
@@ -199,6 +234,9 @@ void clstm_destroy(clstm_ctx *ctx) {
     free(ctx->inf_h[0]);
     free(ctx->inf_h[1]);
     free(ctx->inf_c);
+    for (int l = 0; l < CLSTM_MAX_LAYERS; l++) free(ctx->pk_fwd[l]);
+    free(ctx->scratch);
+    free(ctx->inf_hlast);
     free_training(ctx);
     free(ctx);
 }
@@ -215,16 +253,23 @@ static int ensure_training(clstm_ctx *ctx) {
         ctx->layer[l].h = falloc(TB * H);
         ok = ok && ctx->layer[l].gates && ctx->layer[l].c && ctx->layer[l].h;
     }
-    ctx->dg = falloc(TB * 4 * H);
+    ctx->dg = falloc(ctx->fused ? 1 : TB * 4 * H); /* the fused backward keeps dG per tile */
     ctx->dx[0] = falloc(TB * H);
     ctx->dx[1] = falloc(TB * H);
     ctx->dh_rec = falloc((size_t)c.max_batch * H);
     ctx->dc = falloc((size_t)c.max_batch * H);
     ctx->dh_top = falloc((size_t)c.max_batch * H);
     ok = ok && ctx->dg && ctx->dx[0] && ctx->dx[1] && ctx->dh_rec && ctx->dc && ctx->dh_top;
+    if (ctx->fused)
+        for (int l = 0; l < c.layers; l++) {
+            ctx->pk_bwd[l] = falloc(clstm_bwd_pack_floats(c.hidden_size, c.hidden_size) +
+                                    (l > 0 ? clstm_bwd_pack_floats(c.hidden_size, c.hidden_size) : 0));
+            ok = ok && ctx->pk_bwd[l];
+        }
     if (!ok) {
         free_training(ctx);
         memset(&ctx->x_copy, 0, (char *)&ctx->dh_top + sizeof ctx->dh_top - (char *)&ctx->x_copy);
+        memset(ctx->pk_bwd, 0, sizeof ctx->pk_bwd);
         return CLSTM_ENOMEM;
     }
     ctx->train_ready = 1;
@@ -235,8 +280,88 @@ clstm_isa clstm_active_isa(const clstm_ctx *ctx) { return ctx ? ctx->isa : CLSTM
 
 int clstm_set_threads(clstm_ctx *ctx, int threads) {
     if (!ctx || threads < 1) return CLSTM_EINVAL;
+    if (ctx->fused) {
+        const int want = threads < CLSTM_MAX_WORKERS ? threads : CLSTM_MAX_WORKERS;
+        if (want > ctx->n_scratch) {
+            float *s = falloc((size_t)want * worker_slice(&ctx->cfg));
+            if (!s) return CLSTM_ENOMEM;
+            free(ctx->scratch);
+            ctx->scratch = s;
+            ctx->n_scratch = want;
+        }
+    }
     ctx->cfg.threads = threads;
     return 0;
+}
+
+/* Rows of a batch, split by tiles between worker threads, for the fused kernels. Each row's
+ * activations and input gradients depend only on that row, so the split does not change them;
+ * weight gradients are summed per worker and then over workers in worker order, so they are
+ * deterministic for a given thread count. */
+struct row_job {
+    clstm_ctx *ctx;
+    int backward, l, B, r0, r1;
+    const float *x;
+    float *h_all, *c_all, *act, *h_last, *scratch;
+    clstm_bwd_args bwd;
+};
+
+static void row_job_run(const struct row_job *j) {
+    const clstm_ctx *ctx = j->ctx;
+    const int H = ctx->cfg.hidden_size, T = ctx->cfg.seq_len;
+    if (j->backward)
+        clstm_bwd_layer_avx2(&j->bwd, j->r0, j->r1, j->scratch);
+    else
+        clstm_fwd_layer_avx2(ctx->pk_fwd[j->l], layer_input(ctx, j->l), H, T, j->B, j->r0, j->r1, j->x,
+                             j->h_all, j->c_all, j->act, j->h_last, j->scratch);
+}
+
+static void *row_job_thread(void *p) {
+    row_job_run(p);
+    return NULL;
+}
+
+static void run_rows(clstm_ctx *ctx, const struct row_job *tmpl) {
+    const int tiles = (tmpl->B + CLSTM_TILE_ROWS - 1) / CLSTM_TILE_ROWS;
+    int nt = ctx->cfg.threads < ctx->n_scratch ? ctx->cfg.threads : ctx->n_scratch;
+    if (nt > tiles) nt = tiles;
+    if (nt < 1) nt = 1;
+    struct row_job jobs[CLSTM_MAX_WORKERS];
+    pthread_t th[CLSTM_MAX_WORKERS];
+    int started[CLSTM_MAX_WORKERS] = {0};
+    const size_t slice = worker_slice(&ctx->cfg), acc_off = slice - worker_acc_floats(&ctx->cfg);
+    const size_t nacc = 4 * (size_t)tmpl->bwd.H * (tmpl->bwd.H + tmpl->bwd.In + 1);
+    for (int k = 0; k < nt; k++) {
+        jobs[k] = *tmpl;
+        const int t0 = (int)((long)tiles * k / nt), t1 = (int)((long)tiles * (k + 1) / nt);
+        jobs[k].r0 = t0 * CLSTM_TILE_ROWS;
+        jobs[k].r1 = t1 * CLSTM_TILE_ROWS < tmpl->B ? t1 * CLSTM_TILE_ROWS : tmpl->B;
+        jobs[k].scratch = ctx->scratch + (size_t)k * slice;
+        if (tmpl->backward) { /* each worker sums into its own accumulator */
+            jobs[k].bwd.acc = jobs[k].scratch + acc_off;
+            memset(jobs[k].bwd.acc, 0, nacc * sizeof(float));
+        }
+    }
+    for (int k = 1; k < nt; k++) started[k] = pthread_create(&th[k], NULL, row_job_thread, &jobs[k]) == 0;
+    row_job_run(&jobs[0]);
+    for (int k = 1; k < nt; k++) {
+        if (started[k]) pthread_join(th[k], NULL);
+        else row_job_run(&jobs[k]); /* could not start a thread: same result, run it here */
+    }
+    if (tmpl->backward) {
+        /* workers' sums added in worker order, then [dWh | dWx | db]^T scattered to the gradients */
+        float *acc = jobs[0].bwd.acc;
+        for (int k = 1; k < nt; k++)
+            for (size_t i = 0; i < nacc; i++) acc[i] += jobs[k].bwd.acc[i];
+        const int H = tmpl->bwd.H, In = tmpl->bwd.In, G = 4 * H;
+        const clstm_tensor *tn = &ctx->tensors[3 * tmpl->l];
+        float *dWx = ctx->grads + tn[0].offset, *dWh = ctx->grads + tn[1].offset, *db = ctx->grads + tn[2].offset;
+        for (int m = 0; m < G; m++) {
+            for (int n = 0; n < H; n++) dWh[(size_t)m * H + n] = acc[(size_t)n * G + m];
+            for (int n = 0; n < In; n++) dWx[(size_t)m * In + n] = acc[(size_t)(H + n) * G + m];
+            db[m] = acc[(size_t)(H + In) * G + m];
+        }
+    }
 }
 
 size_t clstm_param_count(const clstm_ctx *ctx) { return ctx ? ctx->n_params : 0; }
@@ -284,6 +409,20 @@ int clstm_forward(clstm_ctx *ctx, const float *x, int batch, float *y) {
     if (!ctx || !x || !y || batch < 1 || batch > ctx->cfg.max_batch) return CLSTM_EINVAL;
     use_threads(ctx);
     const int L = ctx->cfg.layers, T = ctx->cfg.seq_len, H = ctx->cfg.hidden_size;
+    if (ctx->fused) {
+        const float *in = x;
+        for (int l = 0; l < L; l++) {
+            clstm_fwd_pack(ctx->params + ctx->tensors[3 * l].offset, ctx->params + ctx->tensors[3 * l + 1].offset,
+                           ctx->params + ctx->tensors[3 * l + 2].offset, layer_input(ctx, l), H, ctx->pk_fwd[l]);
+            struct row_job j = {.ctx = ctx, .l = l, .B = batch, .x = in};
+            if (l < L - 1) j.h_all = ctx->inf_h[l & 1];
+            else j.h_last = ctx->inf_hlast;
+            run_rows(ctx, &j);
+            in = ctx->inf_h[l & 1];
+        }
+        head_forward(ctx, ctx->inf_hlast, batch, y);
+        return 0;
+    }
     const float *in = x;
     float *out = NULL;
     for (int l = 0; l < L; l++) {
@@ -305,7 +444,14 @@ int clstm_forward_train(clstm_ctx *ctx, const float *x, int batch, float *y) {
     const float *in = ctx->x_copy;
     for (int l = 0; l < L; l++) {
         struct clstm_layer_ws *w = &ctx->layer[l];
-        layer_forward(ctx, l, in, batch, w->gates, w->c, w->h, 1);
+        if (ctx->fused) {
+            clstm_fwd_pack(ctx->params + ctx->tensors[3 * l].offset, ctx->params + ctx->tensors[3 * l + 1].offset,
+                           ctx->params + ctx->tensors[3 * l + 2].offset, layer_input(ctx, l), H, ctx->pk_fwd[l]);
+            struct row_job j = {.ctx = ctx, .l = l, .B = batch, .x = in, .h_all = w->h, .c_all = w->c, .act = w->gates};
+            run_rows(ctx, &j);
+        } else {
+            layer_forward(ctx, l, in, batch, w->gates, w->c, w->h, 1);
+        }
         in = w->h;
     }
     head_forward(ctx, ctx->layer[L - 1].h + (size_t)(T - 1) * batch * H, batch, y);
@@ -343,6 +489,19 @@ int clstm_backward(clstm_ctx *ctx, const float *dy) {
         float *dWh = ctx->grads + ctx->tensors[3 * l + 1].offset;
         float *dbias = ctx->grads + ctx->tensors[3 * l + 2].offset;
         const float *dabove = l == L - 1 ? NULL : ctx->dx[l & 1]; /* written by layer l+1 */
+        if (ctx->fused) {
+            float *pk_wx = ctx->pk_bwd[l] + clstm_bwd_pack_floats(H, H);
+            clstm_bwd_pack(Wh, H, H, ctx->pk_bwd[l]);
+            if (l > 0) clstm_bwd_pack(Wx, In, H, pk_wx);
+            struct row_job j = {.ctx = ctx, .backward = 1, .l = l, .B = B};
+            j.bwd = (clstm_bwd_args){.In = In, .H = H, .T = T, .B = B, .pk_wh = ctx->pk_bwd[l], .pk_wx = pk_wx,
+                                     .act = w->gates, .c = w->c, .h = w->h, .x = X, .dh_above = dabove,
+                                     .dh_top = l == L - 1 ? ctx->dh_top : NULL,
+                                     .dx = l > 0 ? ctx->dx[(l - 1) & 1] : NULL};
+            run_rows(ctx, &j);
+            continue;
+        }
+        {
         memset(ctx->dc, 0, hstride * sizeof(float));
         for (int t = T - 1; t >= 0; t--) {
             const float *da = l == L - 1 ? (t == T - 1 ? ctx->dh_top : NULL) : dabove + t * hstride;
@@ -353,6 +512,7 @@ int clstm_backward(clstm_ctx *ctx, const float *dy) {
             if (t > 0)
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, H, 4 * H, 1.0f, dg, 4 * H,
                             Wh, H, 0.0f, ctx->dh_rec, H);
+        }
         }
         /* weight gradients: one GEMM each over all steps */
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, 4 * H, In, T * B, 1.0f, ctx->dg, 4 * H,

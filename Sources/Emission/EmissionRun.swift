@@ -1,4 +1,5 @@
 import CEmit
+import Dispatch
 import Histogram
 import Synchronization
 import Traffic
@@ -20,15 +21,18 @@ public final class EmissionRun: Sendable {
         let interval = configuration.snapshotInterval
         if producer == nil { try engine.start() }
         self.outcome = Task {
-            let done = Atomic<Bool>(false)
             let collected = Mutex<[EmissionSnapshot]>([])
             async let scheduleError: String? = producer?(engine)
-            let ticker = Task {
+            // The ticker runs on a Dispatch thread, not on the cooperative pool: snapshots stay on
+            // time even when the caller keeps every pool thread busy.
+            let stopTicker = DispatchSemaphore(value: 0)
+            let tickerDone = DispatchSemaphore(value: 0)
+            let intervalNanoseconds = max(1_000_000, Int(interval.components.seconds) * 1_000_000_000
+                + Int(interval.components.attoseconds / 1_000_000_000))
+            DispatchQueue.global().async {
                 var previous = engine.stats()
                 var previousTime = ContinuousClock.now
-                while !done.load(ordering: .acquiring) {
-                    try? await Task.sleep(for: interval)
-                    if done.load(ordering: .acquiring) { break }
+                while stopTicker.wait(timeout: .now() + .nanoseconds(intervalNanoseconds)) == .timedOut {
                     let now = ContinuousClock.now
                     let current = engine.stats()
                     let snapshot = EmissionSnapshot(current: current, previous: previous, seconds: (now - previousTime).seconds)
@@ -37,11 +41,16 @@ public final class EmissionRun: Sendable {
                     previous = current
                     previousTime = now
                 }
+                tickerDone.signal()
             }
             await engine.waitUntilDone()
-            done.store(true, ordering: .releasing)
-            ticker.cancel()
-            _ = await ticker.value
+            stopTicker.signal()
+            await withCheckedContinuation { (resumed: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().async {
+                    tickerDone.wait()
+                    resumed.resume()
+                }
+            }
             continuation.finish()
             let error = await scheduleError
             return EmissionRun.collect(engine, snapshots: collected.withLock { $0 }, scheduleError: error)

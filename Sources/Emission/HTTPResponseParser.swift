@@ -19,10 +19,23 @@ struct HTTPResponseParser {
     private var parser = cemit_http_parser()
     private let maxHeaderBytes: UInt32
     private var fed = 0
+    /// Methods of the requests whose responses are still to come, oldest first (a response to
+    /// HEAD has no body whatever its headers say); responses past the list answer GETs.
+    private var pendingMethods: ArraySlice<String>
 
-    init(maxHeaderBytes: Int = 8192) {
+    /// - Parameters:
+    ///   - maxHeaderBytes: the response header limit.
+    ///   - requestMethods: the methods of the requests being answered, in order.
+    init(maxHeaderBytes: Int = 8192, requestMethods: [String] = []) {
         self.maxHeaderBytes = UInt32(maxHeaderBytes)
-        cemit_http_parser_init(&parser, self.maxHeaderBytes)
+        self.pendingMethods = requestMethods[...]
+        startResponse()
+    }
+
+    /// Resets the parser for the next response and tells it whether that one answers a HEAD.
+    private mutating func startResponse() {
+        cemit_http_parser_init(&parser, maxHeaderBytes)
+        cemit_http_parser_set_head(&parser, pendingMethods.first == "HEAD" ? 1 : 0)
     }
 
     /// Feeds bytes; returns the responses completed by them.
@@ -39,7 +52,8 @@ struct HTTPResponseParser {
             if rc == Int32(CEMIT_HTTP_MORE) { break }
             position += used
             done.append(Response(status: Int(parser.status), bodyBytes: parser.body_bytes, closesConnection: parser.closes != 0))
-            cemit_http_parser_init(&parser, maxHeaderBytes)
+            _ = pendingMethods.popFirst()
+            startResponse()
         }
         fed += array.count
         return done
@@ -49,7 +63,8 @@ struct HTTPResponseParser {
     mutating func finish() -> Response? {
         guard cemit_http_parse_eof(&parser) == Int32(CEMIT_HTTP_DONE), parser.status != 0 else { return nil }
         let response = Response(status: Int(parser.status), bodyBytes: parser.body_bytes, closesConnection: true)
-        cemit_http_parser_init(&parser, maxHeaderBytes)
+        _ = pendingMethods.popFirst()
+        startResponse()
         return response
     }
 }

@@ -1,5 +1,5 @@
 /// Where the proxy delivers finished exchanges. Each event loop collects its exchanges and offers
-/// them in batches (at most every few milliseconds, or when 256 are waiting), so a consumer on
+/// them in batches (at most every 20 ms, or when 256 are waiting), so a consumer on
 /// another thread is woken once per batch, not once per request. Called on the event loops, so
 /// it must never block: what it cannot take it refuses, and the proxy counts the refusals.
 public protocol ShadowExchangeSink: Sendable {

@@ -56,7 +56,7 @@ public actor ShadowProxy {
                                 index: index, eventLoop: eventLoop, configuration: configuration,
                                 primaryAddress: primaryAddress, secondaryAddress: secondaryAddress, sink: sink),
                             eventLoop: eventLoop)
-                        if sink != nil { bound.value.startTicking(interval: .milliseconds(5), boundSelf: bound) }
+                        if sink != nil { bound.value.startTicking(interval: LoopContext.batchInterval, boundSelf: bound) }
                         return bound
                     }.get())
             }

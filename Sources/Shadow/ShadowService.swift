@@ -5,12 +5,20 @@ import ServiceLifecycle
 /// duration) trigger a graceful shutdown; returns the final statistics.
 public enum ShadowRunner {
     /// Serves until a signal arrives or `duration` passes, then shuts the proxy down gracefully.
+    ///
+    /// `alongside` run in the same group (e.g. the predictive loop): on shutdown they are asked
+    /// to stop first (reverse order of start), then the proxy drains. One of them ending on its
+    /// own shuts the whole group down gracefully.
     public static func run(
-        _ proxy: ShadowProxy, duration: Duration? = nil, drainTimeout: Duration = .seconds(5), logger: Logger
+        _ proxy: ShadowProxy, duration: Duration? = nil, drainTimeout: Duration = .seconds(5),
+        alongside: [any Service] = [], logger: Logger
     ) async throws -> ShadowStats {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ProxyService(proxy: proxy, drainTimeout: drainTimeout))
         ]
+        for service in alongside {
+            services.append(.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup))
+        }
         if let duration {
             services.append(.init(service: DeadlineService(duration: duration), successTerminationBehavior: .gracefullyShutdownGroup))
         }

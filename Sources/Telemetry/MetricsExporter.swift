@@ -52,20 +52,30 @@ public actor MetricsExporter {
     public let configuration: Configuration
     /// The registry served at `/metrics`.
     public nonisolated let registry: PrometheusCollectorRegistry
+    /// Families served after the registry's (e.g. ``RunMetrics``' latency summary).
+    public nonisolated let sources: [any PrometheusTextSource]
     private let group: any EventLoopGroup
     private var channel: (any Channel)?
 
-    /// Creates an exporter (not yet listening).
+    /// Creates an exporter (not yet listening) serving `registry` followed by `sources`.
     public init(configuration: Configuration = Configuration(), registry: PrometheusCollectorRegistry = MetricsExporter.sharedRegistry,
-                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+                sources: [any PrometheusTextSource] = [], group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.configuration = configuration
         self.registry = registry
+        self.sources = sources
         self.group = group
     }
 
     /// The current metrics in the Prometheus text exposition format.
     public nonisolated func scrape() -> String {
-        registry.emitToString()
+        String(decoding: Self.exposition(registry: registry, sources: sources), as: UTF8.self)
+    }
+
+    /// The registry's text followed by each source's.
+    static func exposition(registry: PrometheusCollectorRegistry, sources: [any PrometheusTextSource]) -> [UInt8] {
+        var buffer = registry.emitToBuffer()
+        for source in sources { source.emitPrometheusText(into: &buffer) }
+        return buffer
     }
 
     /// Starts listening and returns the bound port.
@@ -76,13 +86,14 @@ public actor MetricsExporter {
             throw MetricsExporterError.invalidPort(configuration.port)
         }
         let registry = self.registry
+        let sources = self.sources
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(registry: registry))
+                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(registry: registry, sources: sources))
                 }
             }
         let bound: any Channel

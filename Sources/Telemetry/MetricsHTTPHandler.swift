@@ -9,10 +9,12 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let registry: PrometheusCollectorRegistry
+    private let sources: [any PrometheusTextSource]
     private var head: HTTPRequestHead?
 
-    init(registry: PrometheusCollectorRegistry) {
+    init(registry: PrometheusCollectorRegistry, sources: [any PrometheusTextSource] = []) {
         self.registry = registry
+        self.sources = sources
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -37,7 +39,7 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
         switch (request.method, path) {
         case (.GET, "/metrics"), (.HEAD, "/metrics"):
             status = .ok
-            body = registry.emitToBuffer()
+            body = MetricsExporter.exposition(registry: registry, sources: sources)
             contentType = "text/plain; version=0.0.4; charset=utf-8"
         case (_, "/metrics"):
             status = .methodNotAllowed

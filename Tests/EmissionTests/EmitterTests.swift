@@ -191,6 +191,29 @@ struct EmitterTests {
         #expect(result.requests == 0)
     }
 
+    @Test("a response to HEAD is read without a body although it carries Content-Length", arguments: backends)
+    func headResponses(backend: EmissionConfiguration.Backend) async throws {
+        let server = try ScriptedServer(.headAware)
+        defer { server.stop() }
+        var batch = RequestBatch(routes: ["HEAD /", "GET /"])
+        batch.append(Array("HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8), route: 0)
+        batch.append(Array("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8), route: 1)
+        var configuration = EmissionConfiguration(target: .loopback(port: server.port), model: .closed(pipeline: 3))
+        configuration.backend = backend
+        configuration.connections = 1
+        configuration.requestLimit = 30
+        configuration.duration = .seconds(3)
+        configuration.requestTimeout = .milliseconds(500)
+        let result = try await Emitter.run(configuration, requests: batch)
+        #expect(result.errors.total == 0)
+        #expect(result.requests == 30)
+        #expect(result.routes.map(\.requests) == [15, 15])
+        #expect(result.connections == 1)
+        // 15 HEAD answers (headers only) and 15 GET answers (headers + 100 body bytes).
+        let headers = UInt64("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n".utf8.count)
+        #expect(result.bytesReceived == 30 * headers + 15 * 100)
+    }
+
     @Test("a garbage answer is a parse error and the connection is recycled", arguments: backends)
     func garbage(backend: EmissionConfiguration.Backend) async throws {
         let server = try ScriptedServer(.garbage)

@@ -11,15 +11,15 @@ struct HTTPResponseParserTests {
     static let closeResponse = "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"
 
     /// Feeds `text` cut into two pieces at every position and checks the parsed responses.
-    func expectAtEverySplit(_ text: String, _ expected: [Response]) throws {
+    func expectAtEverySplit(_ text: String, _ expected: [Response], methods: [String] = []) throws {
         let bytes = Array(text.utf8)
         for cut in 0...bytes.count {
-            var parser = HTTPResponseParser()
+            var parser = HTTPResponseParser(requestMethods: methods)
             var got = try parser.feed(bytes[..<cut])
             got += try parser.feed(bytes[cut...])
             #expect(got == expected, "split at byte \(cut)")
         }
-        var parser = HTTPResponseParser()
+        var parser = HTTPResponseParser(requestMethods: methods)
         var oneByOne: [Response] = []
         for byte in bytes { oneByOne += try parser.feed([byte]) }
         #expect(oneByOne == expected, "one byte at a time")
@@ -51,6 +51,54 @@ struct HTTPResponseParserTests {
                                [Response(status: 200, bodyBytes: 3, closesConnection: true)])
         try expectAtEverySplit("HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n",
                                [Response(status: 404, bodyBytes: 0, closesConnection: true)])
+    }
+
+    @Test("a response to HEAD has no body, whatever its Content-Length or Transfer-Encoding say")
+    func headResponses() throws {
+        let headAnswer = "HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n"
+        let chunkedHeadAnswer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        try expectAtEverySplit(headAnswer + chunkedHeadAnswer + Self.lengthResponse,
+                               [Response(status: 200, bodyBytes: 0, closesConnection: false),
+                                Response(status: 200, bodyBytes: 0, closesConnection: false),
+                                Response(status: 200, bodyBytes: 5, closesConnection: false)],
+                               methods: ["HEAD", "HEAD", "GET"])
+        // A HEAD answer without any length and without Connection: close is complete at its
+        // blank line: the connection stays usable.
+        try expectAtEverySplit("HTTP/1.1 404 Not Found\r\n\r\n" + Self.lengthResponse,
+                               [Response(status: 404, bodyBytes: 0, closesConnection: false),
+                                Response(status: 200, bodyBytes: 5, closesConnection: false)],
+                               methods: ["HEAD"])
+        // 100 Continue before the final answer to a HEAD: the HEAD rule still holds.
+        try expectAtEverySplit("HTTP/1.1 100 Continue\r\n\r\n" + headAnswer + Self.closeResponse,
+                               [Response(status: 200, bodyBytes: 0, closesConnection: false),
+                                Response(status: 200, bodyBytes: 2, closesConnection: true)],
+                               methods: ["HEAD", "GET"])
+    }
+
+    @Test("the same bytes answering a GET are read with their body (the method decides)")
+    func headRuleNeedsTheMethod() throws {
+        var parser = HTTPResponseParser(requestMethods: ["GET"])
+        #expect(try parser.feed(Array("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n".utf8)).isEmpty)
+        #expect(try parser.feed(Array("body".utf8)) == [Response(status: 200, bodyBytes: 4, closesConnection: false)])
+    }
+
+    @Test("1xx, 204 and 304 have no body even with a Content-Length, for any method", arguments: [204, 304])
+    func bodilessStatuses(status: Int) throws {
+        try expectAtEverySplit("HTTP/1.1 \(status) X\r\nContent-Length: 42\r\n\r\n" + Self.lengthResponse,
+                               [Response(status: status, bodyBytes: 0, closesConnection: false),
+                                Response(status: 200, bodyBytes: 5, closesConnection: false)],
+                               methods: ["GET", "GET"])
+        try expectAtEverySplit("HTTP/1.1 103 Early Hints\r\nLink: </a>\r\nContent-Length: 7\r\n\r\n" + Self.lengthResponse,
+                               [Response(status: 200, bodyBytes: 5, closesConnection: false)])
+    }
+
+    @Test("request method detection")
+    func methodDetection() {
+        func isHead(_ text: String) -> Bool { Array(text.utf8).withUnsafeBufferPointer { cemit_http_request_is_head($0.baseAddress, $0.count) != 0 } }
+        #expect(isHead("HEAD / HTTP/1.1\r\n\r\n"))
+        #expect(!isHead("GET / HTTP/1.1\r\n\r\n"))
+        #expect(!isHead("HEADER / HTTP/1.1\r\n\r\n"))
+        #expect(!isHead("HEAD"))
     }
 
     @Test("a body delimited by the end of the connection completes at EOF")

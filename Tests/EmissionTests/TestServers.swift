@@ -13,6 +13,9 @@ final class ScriptedServer: Sendable {
         case closeMidResponse
         /// Reads a request, answers garbage.
         case garbage
+        /// Answers every complete request with `Content-Length: 100`: a GET gets its 100 body
+        /// bytes, a HEAD only the headers (as RFC 9110 says a server does).
+        case headAware
     }
 
     let port: UInt16
@@ -40,6 +43,7 @@ final class ScriptedServer: Sendable {
         let worker = Thread {
             var pollSet = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
             var buffer = [UInt8](repeating: 0, count: 4096)
+            var pending: [Int32: [UInt8]] = [:]
             while !stopping.isSet {
                 for i in pollSet.indices { pollSet[i].revents = 0 }
                 guard poll(&pollSet, nfds_t(pollSet.count), 20) > 0 else { continue }
@@ -60,12 +64,32 @@ final class ScriptedServer: Sendable {
                     case .garbage:
                         let junk = Array("NOT HTTP AT ALL\r\n\r\n".utf8)
                         _ = junk.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                    case .headAware:
+                        var bytes = pending[client, default: []] + buffer[0..<n]
+                        var answer: [UInt8] = []
+                        while let end = Self.endOfHead(bytes) {
+                            let isHead = bytes.starts(with: Array("HEAD ".utf8))
+                            answer += Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n".utf8)
+                            if !isHead { answer += [UInt8](repeating: UInt8(ascii: "b"), count: 100) }
+                            bytes.removeFirst(end)
+                        }
+                        pending[client] = bytes
+                        _ = answer.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                     }
                 }
             }
             for pfd in pollSet.dropFirst() where pfd.fd >= 0 { close(pfd.fd) }
         }
         worker.start()
+    }
+
+    /// The length of the first request head (through its blank line) in `bytes`, if complete.
+    private static func endOfHead(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 4 else { return nil }
+        for i in 3..<bytes.count where bytes[i - 3] == 13 && bytes[i - 2] == 10 && bytes[i - 1] == 13 && bytes[i] == 10 {
+            return i + 1
+        }
+        return nil
     }
 
     func stop() {

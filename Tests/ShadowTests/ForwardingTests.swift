@@ -125,18 +125,18 @@ struct StreamingTests {
         let primary = try await TestServer.start()
         let secondary = try await TestServer.start()
         defer { Task { await primary.stop(); await secondary.stop() } }
-        try await withProxy(primary: primary, secondary: secondary, configure: { $0.mirrorMaxBodyBytes = 256 << 10 }) { proxy in
+        try await withProxy(primary: primary, secondary: secondary, configure: { $0.mirrorMaxBodyBytes = 128 << 10 }) { proxy in
             try await TestClient.with(port: proxy.localAddress.port) { session in
-                let download = try await session.request(.GET, "/cl/1500000")
-                #expect(download.body == TestServer.body(1_500_000))
-                let parts = (0..<12).map { index in [UInt8](repeating: UInt8(index), count: 50_000) }
+                let download = try await session.request(.GET, "/cl/600000")
+                #expect(download.body == TestServer.body(600_000))
+                let parts = (0..<6).map { index in [UInt8](repeating: UInt8(index), count: 50_000) }
                 let upload = try await session.request(.POST, "/echo", bodyParts: parts)
                 #expect(upload.body == parts.flatMap { $0 })
-                let again = try await session.request(.GET, "/chunked/1000000")
-                #expect(again.body == TestServer.body(1_000_000))
+                let again = try await session.request(.GET, "/chunked/400000")
+                #expect(again.body == TestServer.body(400_000))
             }
             let stats = try await proxy.stats()
-            // The 600 kB upload exceeds the 256 KiB mirror limit: forwarded, not mirrored.
+            // The 300 kB upload exceeds the 128 KiB mirror limit: forwarded, not mirrored.
             #expect(stats.mirrorDrops[.bodyTooLarge] == 1)
         }
     }

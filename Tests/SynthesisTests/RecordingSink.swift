@@ -92,7 +92,15 @@ final class RecordingSink: @unchecked Sendable {
                         answers = heads - pendingHeads[entry.fd, default: 0]
                         pendingHeads[entry.fd] = heads
                     }
-                    for _ in 0..<max(0, answers) { _ = send(entry.fd, reply, reply.count, Int32(MSG_NOSIGNAL)) }
+                    for _ in 0..<max(0, answers) {
+                        // A reply written after the peer's RST fails with ECONNRESET, and that
+                        // send consumes the socket's pending error: the next recv then returns 0.
+                        // So the reset is noted here too, or it would look like an orderly close.
+                        if send(entry.fd, reply, reply.count, Int32(MSG_NOSIGNAL)) < 0, errno == ECONNRESET {
+                            lock.withLock { connectionsStorage[slot].resetByPeer = true }
+                            break
+                        }
+                    }
                 } else {
                     let reset = n < 0 && errno == ECONNRESET
                     lock.withLock {

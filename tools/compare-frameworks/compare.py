@@ -38,10 +38,13 @@ print(f"# {a.rounds} interleaved rounds per configuration, {a.seconds}s per meas
       + (" CLSTM runs with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset." if a.native_openblas else
          " Environment as is (OPENBLAS_CORETYPE=%s)." % os.environ.get("OPENBLAS_CORETYPE", "-")))
 print(f"# load average at start: {open('/proc/loadavg').read().split()[:3]}")
-header = f"{'config':<28}{'mode':<7}{'impl':<22}{'seq/s':>10}{'GFLOP/s':>9}{'%sgemm':>8}{'ratio':>8}"
+header = (f"{'config':<28}{'mode':<7}{'impl':<22}{'seq/s':>10}{'GFLOP/s':>9}{'%sgemm':>8}{'ratio':>8}"
+          f"{'cpu seq/s':>11}{'cpu ratio':>10}")
+print("# seq/s and ratio: wall clock (the figure that counts). cpu seq/s: batch size / process CPU time per\n"
+      "# batch (all threads): less sensitive to being descheduled on a loaded machine, not to cache sharing.")
 print(header)
 for (I, H, T, B, th) in configs:
-    samples = {}
+    samples, cpu = {}, {}
     gflops, sgemm = [], []
     for r in range(a.rounds):
         order = [0, 1] if r % 2 == 0 else [1, 0]  # alternate who goes first
@@ -56,6 +59,8 @@ for (I, H, T, B, th) in configs:
                 elif "seq_per_s" in row:
                     key = (row["mode"], row["impl"])
                     samples.setdefault(key, []).append(row["seq_per_s"])
+                    if "cpu_seq_per_s" in row:
+                        cpu.setdefault(key, []).append(row["cpu_seq_per_s"])
                     if row["impl"] == "clstm":
                         samples.setdefault(("gflops", row["mode"]), []).append(row["gflops"])
     cfg = f"I={I} H={H} T={T} B={B} thr={th}"
@@ -68,8 +73,14 @@ for (I, H, T, B, th) in configs:
         gf = statistics.median(samples[("gflops", mode)])
         others = {k[1]: statistics.median(v) for k, v in samples.items() if k[0] == mode and k[1] != "clstm"}
         best = max(others.values()) if others else float("nan")
-        print(f"{cfg:<28}{mode:<7}{'clstm':<22}{ours_m:>10.0f}{gf:>9.1f}{100 * gf / peak:>7.0f}%{ours_m / best:>7.2f}x")
+        cpu_m = {k[1]: statistics.median(v) for k, v in cpu.items() if k[0] == mode}
+        cpu_best = max((v for n, v in cpu_m.items() if n != "clstm"), default=float("nan"))
+        def cpu_cols(name):
+            v = cpu_m.get(name)
+            return f"{v:>11.0f}{v / cpu_best:>9.2f}x" if v else ""
+        print(f"{cfg:<28}{mode:<7}{'clstm':<22}{ours_m:>10.0f}{gf:>9.1f}{100 * gf / peak:>7.0f}%{ours_m / best:>7.2f}x"
+              + cpu_cols("clstm"))
         for name, v in sorted(others.items(), key=lambda kv: -kv[1]):
-            print(f"{'':<28}{mode:<7}{name:<22}{v:>10.0f}{'':>9}{'':>8}{v / best:>7.2f}x")
+            print(f"{'':<28}{mode:<7}{name:<22}{v:>10.0f}{'':>9}{'':>8}{v / best:>7.2f}x" + cpu_cols(name))
     print(f"{cfg:<28}{'sgemm':<7}{'openblas BxHx4H':<22}{'':>10}{peak:>9.1f}")
     sys.stdout.flush()

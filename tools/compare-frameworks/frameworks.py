@@ -10,14 +10,20 @@ import time
 
 
 def bench(fn, budget):
+    """Seconds per call: (wall clock, CPU time of the whole process)."""
     fn()  # warm-up
-    n, t0 = 0, time.perf_counter()
+    n, t0, c0 = 0, time.perf_counter(), time.process_time()
     while True:
         fn()
         n += 1
         t = time.perf_counter() - t0
         if t >= budget and n >= 3:
-            return t / n
+            return t / n, (time.process_time() - c0) / n
+
+
+def row(impl, mode, I, H, T, B, threads, per):
+    return json.dumps({"impl": impl, "mode": mode, "I": I, "H": H, "T": T, "B": B, "threads": threads,
+                       "seq_per_s": round(B / per[0], 1), "cpu_seq_per_s": round(B / per[1], 1)})
 
 
 def torch_bench(I, H, T, B, threads, budget):
@@ -44,9 +50,7 @@ def torch_bench(I, H, T, B, threads, budget):
         opt.step()
 
     for mode, fn in (("infer", infer), ("train", train)):
-        per = bench(fn, budget)
-        print(json.dumps({"impl": f"torch-{torch.__version__}", "mode": mode, "I": I, "H": H, "T": T, "B": B,
-                          "threads": threads, "seq_per_s": round(B / per, 1)}), flush=True)
+        print(row(f"torch-{torch.__version__}", mode, I, H, T, B, threads, bench(fn, budget)), flush=True)
 
 
 def tf_bench(I, H, T, B, threads, budget):
@@ -61,9 +65,7 @@ def tf_bench(I, H, T, B, threads, budget):
     y = np.random.randn(B, 1).astype("float32")
     infer_fn = tf.function(lambda v: model(v, training=False))
     for mode, fn in (("infer", lambda: infer_fn(x)), ("train", lambda: model.train_on_batch(x, y))):
-        per = bench(fn, budget)
-        print(json.dumps({"impl": f"tensorflow-{tf.__version__}", "mode": mode, "I": I, "H": H, "T": T, "B": B,
-                          "threads": threads, "seq_per_s": round(B / per, 1)}), flush=True)
+        print(row(f"tensorflow-{tf.__version__}", mode, I, H, T, B, threads, bench(fn, budget)), flush=True)
 
 
 def ort_bench(I, H, T, B, threads, budget):
@@ -90,8 +92,7 @@ def ort_bench(I, H, T, B, threads, budget):
     sess = ort.InferenceSession(buf.getvalue(), so, providers=["CPUExecutionProvider"])
     x = np.random.randn(B, T, I).astype("float32")
     per = bench(lambda: sess.run(None, {"x": x}), budget)
-    print(json.dumps({"impl": f"onnxruntime-{ort.__version__}", "mode": "infer", "I": I, "H": H, "T": T, "B": B,
-                      "threads": threads, "seq_per_s": round(B / per, 1)}), flush=True)
+    print(row(f"onnxruntime-{ort.__version__}", "infer", I, H, T, B, threads, per), flush=True)
 
 
 if __name__ == "__main__":

@@ -65,13 +65,21 @@ typedef struct cemit_http_parser {
     uint64_t body_bytes;   /* body bytes seen so far */
     uint32_t match;        /* internal: header name matcher */
     uint32_t aux;          /* internal */
-    uint8_t no_body;       /* 1: response to HEAD (set by caller before feeding) */
+    uint8_t no_body;       /* 1: response to HEAD (see cemit_http_parser_set_head) */
     uint8_t closes;        /* 1: the connection must be closed after this response */
     uint8_t reserved[6];
 } cemit_http_parser;
 
 /** Prepares the parser for a new response. max_header_bytes 0 means 8192. */
 void cemit_http_parser_init(cemit_http_parser *p, uint32_t max_header_bytes);
+/**
+ * Tells the parser that the response it is about to read answers a HEAD request: it has no body
+ * whatever its Content-Length or Transfer-Encoding say (RFC 9110 §9.3.2). Call after init and
+ * before feeding. 1xx, 204 and 304 responses have no body on their own, whatever the method.
+ */
+void cemit_http_parser_set_head(cemit_http_parser *p, int answers_head);
+/** 1 when a serialized request's method is HEAD (the request starts with "HEAD "). */
+int cemit_http_request_is_head(const uint8_t *request, size_t length);
 /**
  * Feeds bytes. Returns CEMIT_HTTP_MORE when all `len` bytes were consumed and the response is
  * incomplete, CEMIT_HTTP_DONE when a response completed after `*consumed` bytes (the rest

@@ -16,6 +16,7 @@ extension ProfileBuilder {
         for item in released { deliver(time: item.time, event: item.element) }
         released.removeAll()
         sessions.finish()
+        seriesCells += routeSeries.flush()
     }
 
     /// Route template aggregation over shapes.
@@ -158,9 +159,14 @@ extension ProfileBuilder {
         var routeSeries: [HistorySeries.RouteSeries] = []
         var otherCounts = wideTotal
         var approximate = seriesApproximate
-        for accumulator in top {
-            var dense = [Int](repeating: 0, count: wideTotal.count)
-            for shape in accumulator.shapes { shapeStats[shape].series.accumulate(into: &dense, origin: wideOrigin, factor: factor) }
+        var rowOfShape = [Int](repeating: -1, count: shapeStats.count)
+        for (row, accumulator) in top.enumerated() {
+            for shape in accumulator.shapes where !shapeStats[shape].seriesDropped { rowOfShape[shape] = row }
+        }
+        var rows = [[Int]](repeating: [Int](repeating: 0, count: wideTotal.count), count: top.count)
+        self.routeSeries.accumulate(into: &rows, row: rowOfShape, origin: wideOrigin, factor: factor)
+        for (row, accumulator) in top.enumerated() {
+            let dense = rows[row]
             for i in 0..<dense.count { otherCounts[i] -= dense[i] }
             if accumulator.seriesDropped { approximate = true }
             routeSeries.append(.init(route: accumulator.name, counts: dense))
@@ -198,11 +204,11 @@ extension ProfileBuilder {
 
         // 5. Sessions: shape-level counts folded onto states (top routes + other).
         var entryCounts = [Int](repeating: 0, count: stateNames.count)
-        for (shape, count) in sessions.entries { entryCounts[stateOfShape[Int(shape)]] += count }
+        for (shape, count) in sessions.entries.enumerated() where count > 0 { entryCounts[stateOfShape[shape]] += count }
         var fromCounts = [Int](repeating: 0, count: stateNames.count)
-        for (shape, count) in sessions.fromCounts { fromCounts[stateOfShape[Int(shape)]] += count }
+        for (shape, count) in sessions.fromCounts.enumerated() where count > 0 { fromCounts[stateOfShape[shape]] += count }
         var exitCounts = [Int](repeating: 0, count: stateNames.count)
-        for (shape, count) in sessions.exits { exitCounts[stateOfShape[Int(shape)]] += count }
+        for (shape, count) in sessions.exits.enumerated() where count > 0 { exitCounts[stateOfShape[shape]] += count }
         var transitionCounts = [[Int]](repeating: [Int](repeating: 0, count: stateNames.count), count: stateNames.count)
         for (pair, count) in sessions.transitions {
             let from = stateOfShape[Int(Int32(bitPattern: UInt32(pair >> 32)))]

@@ -21,7 +21,6 @@ struct ShapeStats {
     var parameters: [Parameter] = []
     var contentTypes: [String: Int] = [:]
     var examples: [String] = []
-    var series = SparseSeries()
     var seriesDropped = false
 
     /// Counts a status code (routes see few distinct codes: a linear scan beats hashing).

@@ -19,15 +19,37 @@ public enum UserAgentClassifier {
 
     /// The family of a user agent (`-` or empty → `unknown`).
     public static func family(of agent: String) -> String {
-        if agent.isEmpty || agent == "-" { return "unknown" }
-        let lower = agent.lowercased()
-        if botWords.contains(where: { lower.contains($0) }) { return "bot" }
-        if cliPrefixes.contains(where: { lower.hasPrefix($0) }) { return "cli" }
-        if libraryWords.contains(where: { lower.contains($0) }) { return "library" }
-        if lower.hasPrefix("mozilla/") || lower.hasPrefix("opera/") {
-            return mobileWords.contains(where: { lower.contains($0) }) ? "mobile" : "browser"
+        var agent = agent
+        return agent.withUTF8 { family(of: ByteSpan(start: $0.baseAddress, count: $0.count)) }
+    }
+
+    /// The family of a user agent given as bytes (ASCII case-insensitive matching, no allocation
+    /// beyond a small lowercase copy).
+    public static func family(of agent: ByteSpan) -> String {
+        guard let base = agent.start, agent.count > 0, !(agent.count == 1 && base[0] == UInt8(ascii: "-")) else { return "unknown" }
+        let lower = (0..<agent.count).map { base[$0] >= 65 && base[$0] <= 90 ? base[$0] | 0x20 : base[$0] }
+        func contains(_ word: [UInt8]) -> Bool {
+            guard word.count <= lower.count else { return false }
+            for start in 0...(lower.count - word.count) where lower[start] == word[0] {
+                var index = 1
+                while index < word.count && lower[start + index] == word[index] { index += 1 }
+                if index == word.count { return true }
+            }
+            return false
         }
-        if mobileWords.contains(where: { lower.contains($0) }) { return "mobile" }
+        func hasPrefix(_ word: [UInt8]) -> Bool { word.count <= lower.count && lower[0..<word.count].elementsEqual(word) }
+        if botBytes.contains(where: contains) { return "bot" }
+        if cliBytes.contains(where: hasPrefix) { return "cli" }
+        if libraryBytes.contains(where: contains) { return "library" }
+        if hasPrefix(Array("mozilla/".utf8)) || hasPrefix(Array("opera/".utf8)) {
+            return mobileBytes.contains(where: contains) ? "mobile" : "browser"
+        }
+        if mobileBytes.contains(where: contains) { return "mobile" }
         return "library"
     }
+
+    private static let botBytes = botWords.map { Array($0.utf8) }
+    private static let cliBytes = cliPrefixes.map { Array($0.utf8) }
+    private static let libraryBytes = libraryWords.map { Array($0.utf8) }
+    private static let mobileBytes = mobileWords.map { Array($0.utf8) }
 }

@@ -61,11 +61,28 @@ extension RequestProfile {
     }
 
     /// Pretty-printed JSON with sorted keys (stable diffs).
+    ///
+    /// The history's per-step arrays are written directly (see ``HistorySeries/Marker``); the
+    /// bytes are the same as ``encodedWithFoundation()`` writes, only much faster.
     public func encoded() throws -> Data {
+        let encoder = Self.encoder()
+        let marker = HistorySeries.Marker(prefix: "@shadowcast-series-\(UUID().uuidString)-")
+        encoder.userInfo[HistorySeries.markerKey] = marker
+        let skeleton = try encoder.encode(self)
+        var writer = HistoryArrayWriter(marker: marker, history: history)
+        return try writer.splice(skeleton)
+    }
+
+    /// The same document written entirely by `JSONEncoder` (the reference for ``encoded()``).
+    func encodedWithFoundation() throws -> Data {
+        try Self.encoder().encode(self)
+    }
+
+    private static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try encoder.encode(self)
+        return encoder
     }
 
     private static func path(_ codingPath: [CodingKey]) -> String {

@@ -71,16 +71,30 @@ extension ReportRenderer {
         html += figure(rate, caption: "Request rate (responses per second)" + (scalingMarkers.isEmpty ? "" : "; green lines are scaling actions"))
 
         var latency = LineChart(title: "Latency over time", xAxis: .runSeconds, xLabel: "time since start (m:ss)", yLabel: "latency (ms)", yUnit: "ms")
-        if hasPrimary {
-            latency.series.append(series(s.timeline.primary, "primary p99", ReportPalette.primary, { $0.p99Ms }))
-            latency.series.append(series(s.timeline.primary, "primary p50", ReportPalette.primary, { $0.p50Ms }, stroke: .dashed))
+        // Runs that measure only a mean per second (load, run) chart the mean, not zeros.
+        var plotted: [Double] = []
+        var kinds: Set<String> = []
+        for (samples, role, color) in [(s.timeline.primary, "primary", ReportPalette.primary), (s.timeline.secondary, "secondary", ReportPalette.secondary)] where !samples.isEmpty {
+            if samples.contains(where: \.hasPercentiles) {
+                latency.series.append(series(samples, "\(role) p99", color, { $0.p99Ms }))
+                latency.series.append(series(samples, "\(role) p50", color, { $0.p50Ms }, stroke: .dashed))
+                plotted += samples.flatMap { [$0.p50Ms, $0.p99Ms] }
+                kinds.insert("percentiles")
+            } else if samples.contains(where: { $0.meanMs != nil }) {
+                latency.series.append(series(samples, "\(role) mean", color, { $0.meanMs ?? 0 }))
+                plotted += samples.compactMap(\.meanMs)
+                kinds.insert("mean")
+            }
         }
-        latency.series.append(series(s.timeline.secondary, "secondary p99", ReportPalette.secondary, { $0.p99Ms }))
-        latency.series.append(series(s.timeline.secondary, "secondary p50", ReportPalette.secondary, { $0.p50Ms }, stroke: .dashed))
         latency.markers = eventMarkers
         latency.yFormat = { NumberFormat.compact($0) }
-        latency.yLog = LineChart.spansDecades((s.timeline.primary + s.timeline.secondary).flatMap { [$0.p50Ms, $0.p99Ms] })
-        html += figure(latency, caption: "Latency per second: p99 solid, p50 dashed" + (latency.yLog ? " (log scale: values span several decades)" : ""))
+        latency.yLog = LineChart.spansDecades(plotted)
+        let what = kinds == ["mean"] ? "Mean latency per second (this run measures percentiles over the whole run only: see the distribution below)"
+            : kinds.contains("mean") ? "Latency per second: p99 solid, p50 dashed; mean where only a mean was measured"
+            : "Latency per second: p99 solid, p50 dashed"
+        if !latency.series.isEmpty {
+            html += figure(latency, caption: what + (latency.yLog ? " (log scale: values span several decades)" : ""))
+        }
 
         var errors = LineChart(title: "Error rate over time", xAxis: .runSeconds, xLabel: "time since start (m:ss)", yLabel: "errors (%)", yUnit: "%")
         errors.height = 210

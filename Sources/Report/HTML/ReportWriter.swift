@@ -28,7 +28,13 @@ public struct ReportWriter: Sendable {
     /// URLs are redacted again on the way out (``SecretRedactor``).
     @discardableResult
     public func write(_ summary: RunSummary, into parent: URL) throws -> Written {
-        let folder = parent.appendingPathComponent(Self.folderName, isDirectory: true)
+        try write(summary, to: parent.appendingPathComponent(Self.folderName, isDirectory: true))
+    }
+
+    /// Writes `index.html` and `summary.json` into `folder` itself (created with its parents
+    /// if needed), replacing an older report there; redacts like ``write(_:into:)``.
+    @discardableResult
+    public func write(_ summary: RunSummary, to folder: URL) throws -> Written {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {

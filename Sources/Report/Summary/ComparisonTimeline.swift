@@ -28,13 +28,20 @@ public struct SecondSample: Codable, Sendable, Equatable {
     public var p99Ms: Double
     /// Share of responses that were errors (fraction).
     public var errorRate: Double
+    /// Mean latency in milliseconds, for runs that measure a mean per second but no
+    /// percentiles (`load`, `run`: their `p50Ms`/`p99Ms` are then 0). Absent otherwise.
+    public var meanMs: Double?
 
     /// Creates a sample.
-    public init(t: Double, rate: Double, p50Ms: Double, p99Ms: Double, errorRate: Double) {
+    public init(t: Double, rate: Double, p50Ms: Double, p99Ms: Double, errorRate: Double, meanMs: Double? = nil) {
         self.t = t
         self.rate = rate
         self.p50Ms = p50Ms
         self.p99Ms = p99Ms
         self.errorRate = errorRate
+        self.meanMs = meanMs
     }
+
+    /// Whether the sample carries latency percentiles (else only, maybe, a mean).
+    public var hasPercentiles: Bool { p50Ms > 0 || p99Ms > 0 }
 }

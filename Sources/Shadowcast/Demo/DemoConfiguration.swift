@@ -48,8 +48,9 @@ public struct DemoConfiguration: Sendable, Equatable {
     /// How far ahead the predictive autoscaler provisions, seconds of run time.
     public var scalingLeadSeconds: Double = 4
     /// How long a new secondary instance takes to start taking requests, seconds (as in a
-    /// cloud; longer than the lead time, so the flash sale's onset outruns the scale-up).
-    public var instanceStartSeconds: Double = 8
+    /// cloud; well beyond the lead time, so the flash sale's onset outruns the scale-up and the
+    /// secondary saturates for several seconds before the new instances take requests).
+    public var instanceStartSeconds: Double = 12
     /// Whether to inject a few faults into the secondary's synthetic traffic.
     public var faults = true
     /// Whether to print live progress to standard error.

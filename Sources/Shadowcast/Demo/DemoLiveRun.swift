@@ -9,6 +9,7 @@ import Report
 import Shadow
 import Synchronization
 import Synthesis
+import Telemetry
 
 /// Steps 3 and 4: two Labs, the shadow proxy, the replay to the primary, the forecast next
 /// period with a flash sale and faults to the secondary, per-second sampling of both Labs and
@@ -17,6 +18,8 @@ struct DemoLiveRun: Sendable {
     let configuration: DemoConfiguration
     let history: DemoHistory
     let console: DemoConsole
+    /// Where the emission runs' live counters go (`--metrics-port`), if anywhere.
+    var metrics: RunMetrics? = nil
 
     /// What happened during the live part.
     struct Outcome: Sendable {
@@ -196,26 +199,35 @@ struct DemoLiveRun: Sendable {
         } catch {
             throw DemoError.stage("emission", "\(error)")
         }
+        let observed = [metrics?.observe(syntheticRun, name: "demo-secondary", faults: { schedule.progress.stats }),
+                        metrics?.observe(replayRun, name: "demo-replay")]
         let replayTask = Task { await replayRun.result() }
         let syntheticTask = Task { await syntheticRun.result() }
 
+        // The predictive loop, as `shadowcast shadow --predict-ahead` runs it: here with the
+        // forecast period planned in advance, no live rate and no played-ahead traffic (the
+        // whole forecast period already goes to the secondary); one step a second.
         var reporter = ProgressReporter(mode: .detect(fileDescriptor: 2), interval: 5)
-        var requested = c.secondaryInstances
         var completed = 0
         var errors = 0
-        let end = runSeconds + 2
-        var second = 1
-        while Double(second) <= end {
-            try? await Task.sleep(until: clockStart + .seconds(second), clock: .continuous)
-            let t = Double(second)
+        var loopConfiguration = PredictiveShadowLoopConfiguration(step: .seconds(1), predictAhead: .seconds(max(1, leadSeconds)))
+        loopConfiguration.steps = Int(runSeconds + 2)
+        loopConfiguration.pacing = .wallClockCatchingUp  // every second sampled, even when starved
+        loopConfiguration.initialReplicas = c.secondaryInstances
+        let plan = PlannedLoadForecaster(
+            points: forecast.map { LoadForecastPoint(time: $0.time, rate: $0.upperRate, upperRate: $0.upperRate) }, until: runSeconds)
+        let loop: PredictiveShadowLoop
+        do {
+            loop = try PredictiveShadowLoop(configuration: loopConfiguration, forecaster: plan, traffic: nil, autoscaler: autoscaler)
+        } catch {
+            throw DemoError.stage("predictive loop", "\(error)")
+        }
+        await loop.run { record in
+            let t = record.time
             primary.read(primaryLab, at: t)
             let sample = secondary.read(secondaryLab, at: t)
-            if t <= runSeconds {
-                let decision = await autoscaler.tick(AutoscalerInput(now: t, currentReplicas: requested, forecast: forecast))
-                if decision.changesReplicas {
-                    requested = decision.desiredReplicas
-                    console.step("      autoscaler: \(decision.currentReplicas) → \(decision.desiredReplicas) secondary instances (\(decision.reason))")
-                }
+            if let scaling = record.scaling {
+                console.step("      autoscaler: \(scaling.from) → \(scaling.to) secondary instances (\(scaling.reason))")
             }
             if let sample, console.enabled {
                 completed += Int(sample.rate.rounded())
@@ -225,11 +237,11 @@ struct DemoLiveRun: Sendable {
                     errors: errors, completed: completed)
                 if let line = reporter.update(view) { console.write(line) }
             }
-            second += 1
         }
         if console.enabled { console.write(reporter.finish()) }
         let replayResult = await replayTask.value
         let syntheticResult = await syntheticTask.value
+        for run in observed { _ = await run?.result() }
         let shadowStats = try? await proxy.shutdown(drainTimeout: .seconds(2))
         let instancesAtEnd = secondaryLab.instances
         try? await primaryLab.stop()
@@ -248,21 +260,22 @@ struct DemoLiveRun: Sendable {
     }
 
     /// The built-in `flash-sale` scenario's shape, fitted into the run: opens at 40% of the run,
-    /// ramps over 8%, holds, winds down over 8%, ends at 80%.
+    /// ramps over 3% (a sale opens all at once), holds, winds down over 8%, ends at 80%. Buyers
+    /// check out: `/checkout`, the shop's heaviest route, takes 12% of requests (2–3% outside).
     func flashSale(runSeconds: Double, profile: RequestProfile) throws -> Scenario {
         func s(_ fraction: Double) -> String { "\(max(1, Int((runSeconds * fraction).rounded())))s" }
         let yaml = """
             name: flash-sale
-            description: "The built-in flash sale, fitted into the demo's run: traffic ramps to \(configuration.flashSaleMultiplier)x, the second most frequent route takes 30% of requests and a sale page 15%."
+            description: "The built-in flash sale, fitted into the demo's run: traffic ramps to \(configuration.flashSaleMultiplier)x, checkout takes 12% of requests and a sale page 15%."
             events:
               - name: sale
                 start: \(s(0.4))
                 duration: \(s(0.4))
-                ramp: \(s(0.08))
+                ramp: \(s(0.03))
                 rampDown: \(s(0.08))
                 rate: {multiplier: \(configuration.flashSaleMultiplier)}
                 mix:
-                  - {route: "@2", share: 0.3}
+                  - {route: /checkout, share: 0.12}
                 surge: {route: "/flash-sale/{id}", method: GET, share: 0.15}
 
             """

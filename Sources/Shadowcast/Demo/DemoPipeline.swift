@@ -19,11 +19,15 @@ public struct DemoPipeline: Sendable {
     public var configuration: DemoConfiguration
     /// The command line recorded in the report (`["shadowcast", "demo", ...]`).
     public var command: [String]
+    /// Where the live part records the engine's own metrics (`--metrics-port`): the secondary's
+    /// synthetic load as `run="demo-secondary"`, the replay as `run="demo-replay"`.
+    public var metrics: RunMetrics?
 
     /// Creates a pipeline.
-    public init(configuration: DemoConfiguration, command: [String] = ["shadowcast", "demo"]) {
+    public init(configuration: DemoConfiguration, command: [String] = ["shadowcast", "demo"], metrics: RunMetrics? = nil) {
         self.configuration = configuration
         self.command = command
+        self.metrics = metrics
     }
 
     /// Runs every step and writes the report; throws ``DemoError`` when a step fails.
@@ -39,7 +43,7 @@ public struct DemoPipeline: Sendable {
             throw DemoError.stage("output", "cannot create \(data.path): \(error.localizedDescription)")
         }
         let history = try learn(into: data, console: console)
-        let live = try await DemoLiveRun(configuration: configuration, history: history, console: console).run()
+        let live = try await DemoLiveRun(configuration: configuration, history: history, console: console, metrics: metrics).run()
         console.step("5/5 writing the report")
         var summary = DemoSummary.build(
             configuration: configuration, history: history, live: live, command: command, started: started, ended: Date())

@@ -160,16 +160,8 @@ enum DemoSummary {
     static func findings(live: DemoLiveRun.Outcome, comparison: ComparisonReport?) -> [Report.Finding] {
         var out: [Report.Finding] = []
         if let comparison {
-            // The bottleneck: the route that degraded most on the secondary.
-            // Ranked by the milliseconds added at p99 (a 0.5 ms route waiting 30 ms in a queue is
-            // a symptom, a slow route getting slower is the cause).
-            if let worst = comparison.routes.filter({ $0.verdict == .regression })
-                .max(by: { $0.secondaryP99 - $0.primaryP99 < $1.secondaryP99 - $1.primaryP99 }) {
-                out.append(Report.Finding(
-                    severity: worst.p99Ratio >= 2 || worst.errorRegression ? .critical : .warning,
-                    sentence: String(format: "Bottleneck: %@ degraded most on the secondary under the forecast load — p99 %.0f ms vs %.0f ms on the primary (%.1fx), errors %.1f%% vs %.1f%%.",
-                                     worst.route, worst.secondaryP99, worst.primaryP99, worst.p99Ratio, worst.secondaryErrorRate * 100, worst.primaryErrorRate * 100),
-                    numbers: [.init(name: "p99_ratio", value: worst.p99Ratio), .init(name: "secondary_p99", value: worst.secondaryP99, unit: "ms")]))
+            if let bottleneck = bottleneck(comparison) {
+                out.append(bottleneck)
             }
             for finding in comparison.findings where finding.kind != .insufficientData && (finding.kind != .noRegression || out.isEmpty) {
                 out.append(Report.Finding(severity: severity(finding.severity), sentence: finding.message))
@@ -207,6 +199,30 @@ enum DemoSummary {
                 numbers: [.init(name: "sale_peak_p99", value: salePeak, unit: "ms"), .init(name: "calm_p99", value: calm, unit: "ms")]))
         }
         return out.sorted { $0.severity > $1.severity }
+    }
+
+    /// The bottleneck: of the routes that regressed on the secondary (latency or errors), the
+    /// one that took the largest share of its workers' time — requests on the secondary × the
+    /// route's median latency on the primary (its cost per request; the median, unlike the mean,
+    /// is not moved by a few stalled seconds on a busy machine). Every route
+    /// queues when the workers are all busy, so the route that slowed most in ratio is often a
+    /// cheap one waiting in line (a 0.5 ms static file); the route that fills the workers is the
+    /// one to fix or to give its own capacity.
+    static func bottleneck(_ comparison: ComparisonReport) -> Report.Finding? {
+        let work = comparison.routes.map { route in (route: route, ms: Double(route.secondaryRequests) * route.primaryP50) }
+        let total = work.reduce(0) { $0 + $1.ms }
+        guard total > 0,
+              let top = work.filter({ $0.route.verdict == .regression || $0.route.errorRegression }).max(by: { $0.ms < $1.ms })
+        else { return nil }
+        let route = top.route
+        let share = top.ms / total
+        return Report.Finding(
+            severity: route.p99Ratio >= 2 || route.errorRegression ? .critical : .warning,
+            sentence: String(format: "Bottleneck: %@ took %.0f%% of the secondary's worker time (%llu requests × %.0f ms, its median on the primary); under the forecast load its p99 rose to %.0f ms vs %.0f ms on the primary (%.1fx), errors %.1f%% vs %.1f%%.",
+                             route.route, share * 100, route.secondaryRequests, route.primaryP50, route.secondaryP99, route.primaryP99,
+                             route.p99Ratio, route.secondaryErrorRate * 100, route.primaryErrorRate * 100),
+            numbers: [.init(name: "worker_time_share", value: share), .init(name: "p99_ratio", value: route.p99Ratio),
+                      .init(name: "secondary_p99", value: route.secondaryP99, unit: "ms")])
     }
 
     static func severity(_ s: Monitor.Finding.Severity) -> Report.Finding.Severity {

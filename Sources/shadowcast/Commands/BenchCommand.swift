@@ -39,6 +39,7 @@ struct BenchCommand: AsyncParsableCommand {
     var maxSteps: Int = 14
 
     @OptionGroup var options: EmitterOptions
+    @OptionGroup(title: "Metrics") var metricsPort: MetricsPortOptions
 
     /// The `--json` document.
     struct Report: Encodable {
@@ -79,6 +80,7 @@ struct BenchCommand: AsyncParsableCommand {
             criteria: .init(sloP99Milliseconds: sloP99.milliseconds, maxErrorRate: maxErrorRate),
             startRate: startRate, maxRate: maxRate, precision: precision, maxSteps: maxSteps)
         let quiet = options.json == "-"
+        let telemetry = try await metricsPort.start(verb: "bench")
         if !quiet { print("Searching the rate ceiling of \(label): SLO p99 <= \(sloP99), errors <= \(maxErrorRate * 100)%") }
         if !quiet { print("      rate    achieved       p50       p99    errors  verdict") }
         var reports: [LoadReport] = []
@@ -87,7 +89,7 @@ struct BenchCommand: AsyncParsableCommand {
             configuration.duration = stepDuration.duration
             configuration.drain = .milliseconds(Int64(max(200, min(2000, sloP99.milliseconds * 4))))
             let result: EmissionResult
-            do { result = try await Emitter.run(configuration, requests: batch) } catch {
+            do { result = try await telemetry.run(configuration, requests: batch) } catch {
                 throw ValidationError(error.description)
             }
             let report = LoadReport(result: result, configuration: configuration)
@@ -101,6 +103,7 @@ struct BenchCommand: AsyncParsableCommand {
                       + LoadTextReport.pad(String(step.errors), 10) + "  " + (step.passed ? "ok" : "over SLO"))
             }
         }
+        await telemetry.stop()
         if !quiet {
             if let ceiling = search.ceiling {
                 print(String(format: "Ceiling: %.0f requests/sec within p99 <= %@", ceiling, sloP99.description))

@@ -28,6 +28,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Do not print progress.")
     var noProgress = false
 
+    @OptionGroup(title: "Metrics") var metricsPort: MetricsPortOptions
+
     func run() async throws {
         let folder = URL(fileURLWithPath: out, isDirectory: true)
         var configuration = quick ? DemoConfiguration.quick(outputDirectory: folder) : DemoConfiguration(outputDirectory: folder)
@@ -37,10 +39,13 @@ struct DemoCommand: AsyncParsableCommand {
         if out != "shadowcast-report" { command += ["--out", out] }
         if seed != 42 { command += ["--seed", "\(seed)"] }
         if quick { command.append("--quick") }
+        let telemetry = try await metricsPort.start(verb: "demo")
         do {
-            let outcome = try await DemoPipeline(configuration: configuration, command: command).run()
+            let outcome = try await DemoPipeline(configuration: configuration, command: command, metrics: telemetry.metrics).run()
+            await telemetry.stop()
             print(outcome.html.path)
         } catch let error as DemoError {
+            await telemetry.stop()
             throw ValidationError(error.description)
         }
     }

@@ -32,6 +32,8 @@ struct LoadCommand: AsyncParsableCommand {
 
     @OptionGroup var options: EmitterOptions
     @OptionGroup var thresholds: ThresholdOptions
+    @OptionGroup(title: "Report") var report: ReportOptions
+    @OptionGroup(title: "Metrics") var metricsPort: MetricsPortOptions
 
     func validate() throws {
         if rate != nil && max { throw ValidationError("--rate and --max exclude each other") }
@@ -48,10 +50,14 @@ struct LoadCommand: AsyncParsableCommand {
         configuration.duration = duration.duration
         configuration.requestLimit = requests
         do {
-            let result = try await Emitter.run(configuration, requests: url.requestBatch(headers: options.headers))
+            let telemetry = try await metricsPort.start(verb: "load")
+            let started = Date()
+            let result = try await telemetry.run(configuration, requests: url.requestBatch(headers: options.headers))
+            await telemetry.stop()
             let report = LoadReport(result: result, configuration: configuration)
             if options.json != "-" { print(LoadTextReport.render(result, report: report, url: url.text), terminator: "") }
             if let path = options.json { try writeJSON(report, to: path) }
+            try writeReport(result, started: started)
             try thresholds.check(ThresholdMetrics(result), quietStandardOutput: options.json == "-")
         } catch let error as EmissionError {
             throw ValidationError(error.description)

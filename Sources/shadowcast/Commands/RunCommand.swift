@@ -23,6 +23,8 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var emitter: EmitterOptions
     @OptionGroup(title: "Autoscaling") var autoscaling: AutoscaleOptions
     @OptionGroup var thresholds: ThresholdOptions
+    @OptionGroup(title: "Report") var report: ReportOptions
+    @OptionGroup(title: "Metrics") var metricsPort: MetricsPortOptions
 
     @Option(help: "Prometheus series the reactive policy reads as utilization (0…1) from the target's /metrics.")
     var utilizationMetric = "lab_utilization"
@@ -65,11 +67,14 @@ struct RunCommand: AsyncParsableCommand {
 
             """.utf8))
         do {
+            let telemetry = try await metricsPort.start(verb: "run")
+            let started = Date()
             let run = try Emitter.start(configuration, schedule: schedule, routes: schedule.routeNames)
+            let observed = telemetry.observe(run, faults: { schedule.progress.stats })
             let progress = Task {
                 guard !noProgress else { return }
                 var reporter = ProgressReporter(mode: .detect(fileDescriptor: STDERR_FILENO))
-                for await snapshot in run.snapshots {
+                for await snapshot in observed?.snapshots ?? run.snapshots {
                     let seconds = options.durationSeconds
                     let view = ProgressSnapshot(
                         elapsed: snapshot.elapsedSeconds, remaining: max(0, seconds - snapshot.elapsedSeconds),
@@ -83,6 +88,8 @@ struct RunCommand: AsyncParsableCommand {
                 await scaling?.drive(for: options.durationSeconds) { line in stderr.write(Data((line + "\n").utf8)) } ?? []
             }
             let result = await run.result()
+            _ = await observed?.result()
+            await telemetry.stop()
             await progress.value
             scalingTask.cancel()
             let scaled = await scalingTask.value
@@ -92,6 +99,7 @@ struct RunCommand: AsyncParsableCommand {
             if emitter.json != "-" { print(RunTextReport.render(result, report: report, stats: stats), terminator: "") }
             if let path = emitter.json { try writeJSON(report, to: path) }
             if let hgrm { try writeHgrm(RunReport.cleanLatency(result).latency, to: hgrm) }
+            try writeReport(result, started: started, options: options, plan: schedule.plan, stats: stats, scaling: await scaling?.autoscaler.history ?? [])
             // Thresholds judge the clean requests: faulted ones are reported apart.
             try thresholds.check(ThresholdMetrics(result, latency: RunReport.cleanLatency(result).latency), quietStandardOutput: emitter.json == "-")
         } catch let error as EmissionError {

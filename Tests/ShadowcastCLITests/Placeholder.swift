@@ -1,3 +1,0 @@
-import Testing
-
-// CLI suites arrive with the commands.

@@ -1,0 +1,149 @@
+import Foundation
+import Logging
+import Shadowcast
+import Testing
+
+/// The predictive loop of `shadowcast shadow` (issue 7), on loopback with short steps.
+@Suite("Predictive shadow loop")
+struct PredictiveShadowLoopTests {
+    /// `count` redacted exchanges as the proxy would deliver them, on three routes.
+    static func exchanges(_ count: Int, at time: Double) -> [ShadowExchange] {
+        (0..<count).map { i in
+            let path = ["/products/\(i % 7)", "/cart", "/search"][i % 3]
+            let record = RequestRecord(
+                time: time + Double(i) * 1e-3, method: i % 5 == 0 ? "POST" : "GET", path: path,
+                status: 200, requestBytes: 0, responseBytes: 512, latency: 0.004, userAgent: "test-agent", client: "c\(i % 4)")
+            return ShadowExchange(record: record, primary: .responded(status: 200, latency: 0.004, bodyBytes: 512), secondary: nil)
+        }
+    }
+
+    @Test("the predictive loop sends more to the secondary before a forecast rise than during a flat period")
+    func sendsMoreBeforeARise() async throws {
+        let secondary = try HTTPSink(host: "127.0.0.1", port: 0)
+        defer { secondary.stop() }
+        // 0.2 s steps, 0.6 s (3 steps) ahead. The live traffic is a steady 50 req/s; the forecast
+        // is flat at 50 req/s and rises to 400 req/s at t = 2.0 s.
+        var configuration = PredictiveShadowLoopConfiguration(step: .milliseconds(200), predictAhead: .milliseconds(600))
+        configuration.steps = 10
+        // Virtual time: the test does not depend on how the scheduler treats the process (the
+        // synthetic runs still take their real 0.2 s each and really reach the sink).
+        configuration.pacing = .backToBack
+        var synthetic = PredictiveShadowLoopConfiguration.Synthetic(target: .loopback(port: secondary.port), host: "shop.test")
+        synthetic.connections = 4
+        configuration.synthetic = synthetic
+        let plan = PlannedLoadForecaster(points: [
+            LoadForecastPoint(time: 0, rate: 50, upperRate: 60),
+            LoadForecastPoint(time: 2.0, rate: 400, upperRate: 450),
+        ])
+        let traffic = LiveTraffic(stepSeconds: 0.2)
+        let now = Date().timeIntervalSince1970
+        traffic.ingest(Self.exchanges(10, at: now))
+        let loop = try PredictiveShadowLoop(configuration: configuration, forecaster: plan, traffic: traffic)
+        // Requests the secondary had answered when each step ended. The run started at step k
+        // is awaited at step k + 1, so answered[k + 1] - answered[k] is what step k played.
+        var answered: [Int: UInt64] = [:]
+        let summary = await loop.run { record in
+            answered[record.step] = secondary.requestsAnswered
+            traffic.ingest(Self.exchanges(10, at: now + record.time))  // 10 per 0.2 s: 50 req/s
+        }
+        #expect(summary.stepsRun == 10)
+        func played(_ steps: ClosedRange<Int>) -> UInt64 {
+            steps.reduce(0) { $0 + (answered[$1 + 1] ?? 0) - (answered[$1] ?? 0) }
+        }
+        // Steps 1…6 look ahead to t ≤ 1.8 s: flat, nothing to play. Steps 7…9 see the rise
+        // (400 − 50 = 350 req/s for 0.2 s: 70 requests each).
+        let flat = played(1...5)
+        let beforeRise = played(7...9)
+        #expect(flat == 0, "flat period: \(flat) synthetic requests")
+        #expect(beforeRise >= 150, "before the rise: \(beforeRise) synthetic requests")
+        #expect(summary.steps.filter { $0.step <= 6 }.allSatisfy { $0.syntheticRate == 0 })
+        #expect(summary.steps.filter { (7...9).contains($0.step) }.allSatisfy { abs($0.syntheticRate - 350) < 1e-6 })
+        // Predicted vs actual: step 4 onwards has the prediction made 3 steps earlier.
+        let step4 = try #require(summary.steps.first { $0.step == 4 })
+        #expect(step4.predictedRate == 50 && step4.actualRate == 50)
+    }
+
+    @Test("the adaptive forecaster collects during warm-up, then forecasts near a steady rate and keeps adapting")
+    func adaptiveForecasterWarmsUp() {
+        var forecaster = AdaptiveLoadForecaster(stepSeconds: 1, aheadSeconds: 3, warmupSteps: 10)
+        for k in 1...9 {
+            _ = forecaster.observe(rate: 100 + Double(k % 2), at: Double(k))
+            #expect(forecaster.forecast(from: Double(k), ahead: 3).isEmpty)
+        }
+        let note = forecaster.observe(rate: 100, at: 10)
+        #expect(note?.hasPrefix("fitted on 10 steps") == true)
+        let points = forecaster.forecast(from: 10, ahead: 3)
+        #expect(points.count == 4)
+        let ahead = points.point(at: 13)
+        #expect(ahead.map { abs($0.rate - 100) < 10 } == true, "\(String(describing: ahead))")
+        for k in 11...20 { _ = forecaster.observe(rate: 100, at: Double(k)) }
+        #expect(!forecaster.forecast(from: 20, ahead: 3).isEmpty)
+    }
+
+    @Test("a graceful stop ends the loop early with a summary of the steps run")
+    func stopsEarly() async throws {
+        var configuration = PredictiveShadowLoopConfiguration(step: .milliseconds(100), predictAhead: .milliseconds(100))
+        configuration.steps = 1_000
+        let loop = try PredictiveShadowLoop(
+            configuration: configuration, forecaster: PlannedLoadForecaster(points: []), traffic: LiveTraffic(stepSeconds: 0.1))
+        let summary = await loop.run { record in
+            if record.step >= 3 { loop.stop() }
+        }
+        // Wall clock: a starved process skips steps, so step 3 may come as the first or second run.
+        #expect(summary.stepsRun <= 3)
+        #expect(summary.steps.last.map { $0.step >= 3 && $0.step < 1_000 } == true)
+        #expect(loop.summary == summary)
+    }
+
+    @Test("beside the proxy in one service group: the loop measures the proxied rate and stops at the deadline, then the proxy drains")
+    func servesBesideTheProxy() async throws {
+        let primary = try HTTPSink(host: "127.0.0.1", port: 0)
+        defer { primary.stop() }
+        let secondary = try HTTPSink(host: "127.0.0.1", port: 0)
+        defer { secondary.stop() }
+        var shadow = ShadowConfiguration(
+            listen: ShadowEndpoint(host: "127.0.0.1", port: 0), primary: ShadowEndpoint(host: "127.0.0.1", port: Int(primary.port)),
+            secondary: ShadowEndpoint(host: "127.0.0.1", port: Int(secondary.port)))
+        shadow.eventLoops = 1
+        let stream = ShadowExchangeStream(maxBatches: 256)
+        let proxy = try await ShadowProxy.start(shadow, sink: stream)
+        let traffic = LiveTraffic(stepSeconds: 0.2)
+        let consumer = Task { for await batch in stream.batches { traffic.ingest(batch) } }
+        var configuration = PredictiveShadowLoopConfiguration(step: .milliseconds(200), predictAhead: .milliseconds(400))
+        configuration.steps = 1_000  // far more than the deadline allows
+        let loop = try PredictiveShadowLoop(configuration: configuration, forecaster: PlannedLoadForecaster(points: []), traffic: traffic)
+        // 200 client requests through the proxy while the loop runs.
+        var load = EmissionConfiguration(target: .loopback(port: UInt16(proxy.localAddress.port)), model: .closed(pipeline: 1))
+        load.connections = 2
+        load.requestLimit = 200
+        load.duration = .seconds(5)
+        var batch = RequestBatch(routes: ["GET /"])
+        batch.append(Array("GET /items/1 HTTP/1.1\r\nHost: shop.test\r\n\r\n".utf8), route: 0)
+        let client = try Emitter.start(load, requests: batch)
+        var logger = Logger(label: "test")
+        logger.logLevel = .error
+        let started = ContinuousClock.now
+        let stats = try await loop.serve(beside: proxy, duration: .milliseconds(1_500), logger: logger)
+        let elapsed = ContinuousClock.now - started
+        let sent = await client.result()
+        await consumer.value  // the stream finishes when the proxy has stopped
+        let summary = try #require(loop.summary)
+        // Stopped with the group: never more steps than the time it ran allows (missed steps
+        // are skipped, not caught up), even when parallel tests starve the thread pool.
+        #expect(summary.stepsRun >= 1)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        #expect(Double(summary.stepsRun + summary.skippedSteps) * 0.2 <= seconds + 0.4,
+                "steps \(summary.stepsRun) + \(summary.skippedSteps) skipped in \(elapsed)")
+        #expect(sent.requests == 200)
+        #expect(stats.requests == 200)
+        let measured = summary.steps.compactMap(\.actualRate).reduce(0, +) * 0.2
+        #expect(traffic.totalRequests == 200)
+        // Every proxied request is in one step's rate or still waiting for the next step.
+        let unattributed = traffic.takeStepCount()
+        if summary.skippedSteps == 0 {
+            #expect(Int(measured.rounded()) + unattributed == 200, "measured \(measured) + \(unattributed) waiting")
+        } else {
+            #expect(Int(measured.rounded()) + unattributed <= 200)
+        }
+    }
+}
