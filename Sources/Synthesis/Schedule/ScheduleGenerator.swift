@@ -99,7 +99,7 @@ public final class ScheduleGenerator {
         shard = options.shard
         chunkRequests = options.chunkRequests
         chunkSpanNanos = Swift.max(1, options.chunkSpanNanos)
-        stats = SynthesisStats(requestsPerRoute: [Int](repeating: 0, count: names.count))
+        stats = SynthesisStats(routes: names.count)
     }
 
     /// The next chunk of this shard's requests, or `nil` when the run's schedule is exhausted.
@@ -108,14 +108,22 @@ public final class ScheduleGenerator {
     /// The requests are written straight into the chunk's own arena (no copy): its capacity is
     /// sized from the bytes per request seen so far, and a chunk ends early when the next
     /// request might not fit (that request opens the next chunk, with the same bytes).
-    public func nextChunk() -> RequestBatch? {
+    public func nextChunk() -> RequestBatch? { nextChunk(lateBefore: .min) }
+
+    /// The next chunk, skipping the requests already late: this shard's requests intended
+    /// before `cutoffNanos` (run time) are counted in ``SynthesisStats/skippedLate`` (and per
+    /// route) but neither rendered nor returned. Their arrival times, routes and faults are
+    /// still drawn (cheap), so the requests that are rendered keep exactly the bytes, times and
+    /// indexes they have in the unskipped schedule. Returns `nil` when the schedule is exhausted
+    /// (possibly after skipping its tail).
+    public func nextChunk(lateBefore cutoffNanos: Int64) -> RequestBatch? {
         while !finished {
             var entries: [RequestBatch.Entry] = []
             entries.reserveCapacity(chunkRequests)
             let worst = renderer.worstRequestBytes
             let capacity = chunkRequests * bytesPerRequest + worst
             let arena = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
-                initialized = fill(buffer.baseAddress!, capacity: capacity, entries: &entries)
+                initialized = fill(buffer.baseAddress!, capacity: capacity, entries: &entries, lateBefore: cutoffNanos)
             }
             guard !entries.isEmpty else { continue }
             if entries.count == chunkRequests || arena.count + worst > capacity {
@@ -127,11 +135,12 @@ public final class ScheduleGenerator {
     }
 
     /// Writes requests at `base` until the chunk is full, spans `chunkSpanNanos`, or the
-    /// schedule ends; returns the bytes written.
+    /// schedule ends; returns the bytes written. Requests intended before `cutoff` are counted
+    /// late and skipped (they do not open the chunk's span).
     ///
     /// The generator's mutable state is moved into locals for the loop and stored back at the
     /// end (class properties would cost a dynamic exclusivity check on every access).
-    private func fill(_ base: UnsafeMutablePointer<UInt8>, capacity: Int, entries: inout [RequestBatch.Entry]) -> Int {
+    private func fill(_ base: UnsafeMutablePointer<UInt8>, capacity: Int, entries: inout [RequestBatch.Entry], lateBefore cutoff: Int64) -> Int {
         var out = ByteCursor(position: base)
         var firstNanos: Int64?
         let shardCount = UInt64(shard.count)
@@ -142,6 +151,7 @@ public final class ScheduleGenerator {
         let chunkSpanNanos = self.chunkSpanNanos
         var stats = self.stats
         self.stats.requestsPerRoute = []
+        self.stats.skippedLatePerRoute = []
         var nextIndex = self.nextIndex
         var pending = self.pending
         var finished = false
@@ -205,6 +215,15 @@ public final class ScheduleGenerator {
                             break
                         }
                     }
+                }
+                if arrival.nanos < cutoff {
+                    // Already late: counted under the route it would have been recorded under,
+                    // never rendered (the next requests keep their own index and bytes).
+                    nextIndex += 1
+                    stats.scheduled += 1
+                    stats.skippedLate += 1
+                    stats.skippedLatePerRoute[Int(fault?.route ?? UInt32(route))] += 1
+                    continue
                 }
                 let (method, bodySize) = renderer.methodAndBody(route: route, fault: fault, random: &random)
                 let need = bounds[route] + bodySize + (fault?.kind == .oversizedHeaders ? fault!.bytes : 0)
