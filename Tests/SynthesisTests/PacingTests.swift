@@ -34,6 +34,21 @@ struct PacingTests {
         #expect(cutoff.cutoff(now: 7_500_000) == -500_000)    // the clock is taken as given
     }
 
+    @Test("the chunk limit starts small, doubles while chunks are on time and falls back when one is late")
+    func chunkLimitStates() {
+        var limit = ChunkLimit(minimum: 100, maximum: 1000)
+        #expect(limit.current == 100, "slow start")
+        limit.produced(skippedLate: false)
+        #expect(limit.current == 200)
+        for _ in 0..<5 { limit.produced(skippedLate: false) }
+        #expect(limit.current == 1000)
+        limit.produced(skippedLate: true)
+        #expect(limit.current == 100)
+        limit.produced(skippedLate: true)
+        #expect(limit.current == 100)
+        #expect(ChunkLimit(minimum: 5000, maximum: 1000).minimum == 1000)
+    }
+
     @Test("skipped requests are counted, rendered ones keep their bytes, times and routes", arguments: [1, 3])
     func skippingKeepsTheRest(shards: Int) throws {
         let profile = Self.profile()
@@ -100,24 +115,28 @@ struct PacingTests {
         let total = collect(try ScheduleGenerator(profile: profile, options: o)).count
         let clock = ManualClock()
         let schedule = try SynthesizedSchedule(
-            profile: profile, options: o, pacing: SchedulePacing(lateThreshold: .milliseconds(1), monotonicNanos: { clock.now }))
+            profile: profile, options: o, pacing: SchedulePacing(lateThreshold: .milliseconds(1), minimumChunkRequests: 64, monotonicNanos: { clock.now }))
         var pulls = 0
         var rendered = 0
         var firstChunk = 0
+        var sizes: [Int] = []
         for await chunk in schedule {
             pulls += 1
             if pulls == 1 { firstChunk = chunk.entries.count }
             rendered += chunk.entries.count
+            sizes.append(chunk.entries.count)
             clock.advance(by: 20_000_000)  // the consumer needs 20 ms per 256-request chunk (12.8k/s)
         }
         let stats = schedule.progress.stats
-        #expect(firstChunk == o.chunkRequests, "the first chunk is never skipped")
+        #expect(firstChunk == 64, "slow start: the first chunk has the minimum size and is never skipped")
+        // Chunks that come out late stay at the minimum, so little sending work waits in the queue.
+        #expect(sizes.allSatisfy { $0 <= 256 } && sizes.dropFirst(3).allSatisfy { $0 <= 64 }, "chunk sizes: \(sizes)")
         #expect(stats.requests == rendered)
         #expect(stats.requests + stats.skippedLate == total)
-        // 0.2 s of schedule at 20 ms per chunk: about 10 chunks rendered, not 40000 / 256 ≈ 156.
+        // 0.2 s of schedule at 20 ms per chunk: about 10 chunks rendered, not 40000 / 64 = 625.
         #expect(pulls <= 13, "production follows the consumer: \(pulls) chunks")
-        #expect(stats.requests <= 13 * o.chunkRequests)
-        #expect(stats.skippedLate >= total - 13 * o.chunkRequests)
+        #expect(stats.requests <= 13 * 128)
+        #expect(stats.skippedLate >= total - 13 * 128)
     }
 
     @Test("without pacing every request is rendered, however slow the consumer")

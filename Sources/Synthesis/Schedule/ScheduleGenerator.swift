@@ -114,19 +114,21 @@ public final class ScheduleGenerator {
     /// before `cutoffNanos` (run time) are counted in ``SynthesisStats/skippedLate`` (and per
     /// route) but neither rendered nor returned. Their arrival times, routes and faults are
     /// still drawn (cheap), so the requests that are rendered keep exactly the bytes, times and
-    /// indexes they have in the unskipped schedule. Returns `nil` when the schedule is exhausted
-    /// (possibly after skipping its tail).
-    public func nextChunk(lateBefore cutoffNanos: Int64) -> RequestBatch? {
+    /// indexes they have in the unskipped schedule. At most `maxRequests` requests (capped at
+    /// ``SynthesisOptions/chunkRequests``; chunk boundaries never change the bytes). Returns
+    /// `nil` when the schedule is exhausted (possibly after skipping its tail).
+    public func nextChunk(lateBefore cutoffNanos: Int64, maxRequests: Int = .max) -> RequestBatch? {
+        let limit = Swift.max(1, Swift.min(maxRequests, chunkRequests))
         while !finished {
             var entries: [RequestBatch.Entry] = []
-            entries.reserveCapacity(chunkRequests)
+            entries.reserveCapacity(limit)
             let worst = renderer.worstRequestBytes
-            let capacity = chunkRequests * bytesPerRequest + worst
+            let capacity = limit * bytesPerRequest + worst
             let arena = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
-                initialized = fill(buffer.baseAddress!, capacity: capacity, entries: &entries, lateBefore: cutoffNanos)
+                initialized = fill(buffer.baseAddress!, capacity: capacity, limit: limit, entries: &entries, lateBefore: cutoffNanos)
             }
             guard !entries.isEmpty else { continue }
-            if entries.count == chunkRequests || arena.count + worst > capacity {
+            if entries.count == limit || arena.count + worst > capacity {
                 bytesPerRequest = Swift.max(64, (arena.count / entries.count) * 9 / 8 + 16)
             }
             return RequestBatch(arena: arena, entries: entries, routes: routeNames)
@@ -134,20 +136,21 @@ public final class ScheduleGenerator {
         return nil
     }
 
-    /// Writes requests at `base` until the chunk is full, spans `chunkSpanNanos`, or the
+    /// Writes requests at `base` until the chunk is full (`limit` requests), spans `chunkSpanNanos`, or the
     /// schedule ends; returns the bytes written. Requests intended before `cutoff` are counted
     /// late and skipped (they do not open the chunk's span).
     ///
     /// The generator's mutable state is moved into locals for the loop and stored back at the
     /// end (class properties would cost a dynamic exclusivity check on every access).
-    private func fill(_ base: UnsafeMutablePointer<UInt8>, capacity: Int, entries: inout [RequestBatch.Entry], lateBefore cutoff: Int64) -> Int {
+    private func fill(
+        _ base: UnsafeMutablePointer<UInt8>, capacity: Int, limit chunkRequests: Int, entries: inout [RequestBatch.Entry], lateBefore cutoff: Int64
+    ) -> Int {
         var out = ByteCursor(position: base)
         var firstNanos: Int64?
         let shardCount = UInt64(shard.count)
         let shardIndex = UInt64(shard.index)
         let renderer = self.renderer
         let seed = self.seed
-        let chunkRequests = self.chunkRequests
         let chunkSpanNanos = self.chunkSpanNanos
         var stats = self.stats
         self.stats.requestsPerRoute = []

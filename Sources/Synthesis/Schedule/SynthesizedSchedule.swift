@@ -52,11 +52,15 @@ public struct SynthesizedSchedule: AsyncSequence, Sendable {
         let progress: Progress
         let clock: (@Sendable () -> Int64)?
         var cutoff: LateCutoff?
+        var limit: ChunkLimit?
 
         public mutating func next() async -> RequestBatch? {
             var lateBefore = Int64.min
             if let clock, cutoff != nil { lateBefore = cutoff!.cutoff(now: clock()) }
-            guard let generator, let chunk = generator.nextChunk(lateBefore: lateBefore) else {
+            let skippedBefore = generator?.stats.skippedLate ?? 0
+            let chunk = generator?.nextChunk(lateBefore: lateBefore, maxRequests: limit?.current ?? .max)
+            if let generator, limit != nil { limit!.produced(skippedLate: generator.stats.skippedLate > skippedBefore) }
+            guard let generator, let chunk else {
                 if let generator { progress.publish(generator.stats) }
                 return nil
             }
@@ -70,6 +74,7 @@ public struct SynthesizedSchedule: AsyncSequence, Sendable {
         // iterator is the safe answer if it ever did.
         AsyncIterator(
             generator: try? ScheduleGenerator(profile: profile, options: options), progress: progress,
-            clock: pacing?.monotonicNanos, cutoff: pacing.map { LateCutoff(thresholdNanos: $0.thresholdNanos) })
+            clock: pacing?.monotonicNanos, cutoff: pacing.map { LateCutoff(thresholdNanos: $0.thresholdNanos) },
+            limit: pacing.map { ChunkLimit(minimum: $0.minimumChunkRequests, maximum: options.chunkRequests) })
     }
 }
