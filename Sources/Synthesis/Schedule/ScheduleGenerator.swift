@@ -111,10 +111,10 @@ public final class ScheduleGenerator {
     public func nextChunk() -> RequestBatch? { nextChunk(lateBefore: .min) }
 
     /// The next chunk, skipping the requests already late: this shard's requests intended
-    /// before `cutoffNanos` (run time) are counted in ``SynthesisStats/skippedLate`` (and per
-    /// route) but neither rendered nor returned. Their arrival times, routes and faults are
-    /// still drawn (cheap), so the requests that are rendered keep exactly the bytes, times and
-    /// indexes they have in the unskipped schedule. At most `maxRequests` requests (capped at
+    /// before `cutoffNanos` (run time) are counted in ``SynthesisStats/skippedLate`` but neither
+    /// rendered nor returned. Only their arrival times are drawn (a few nanoseconds each), so
+    /// the requests that are rendered keep exactly the bytes, times and indexes they have in the
+    /// unskipped schedule. At most `maxRequests` requests (capped at
     /// ``SynthesisOptions/chunkRequests``; chunk boundaries never change the bytes). Returns
     /// `nil` when the schedule is exhausted (possibly after skipping its tail).
     public func nextChunk(lateBefore cutoffNanos: Int64, maxRequests: Int = .max) -> RequestBatch? {
@@ -154,7 +154,6 @@ public final class ScheduleGenerator {
         let chunkSpanNanos = self.chunkSpanNanos
         var stats = self.stats
         self.stats.requestsPerRoute = []
-        self.stats.skippedLatePerRoute = []
         var nextIndex = self.nextIndex
         var pending = self.pending
         var finished = false
@@ -170,14 +169,37 @@ public final class ScheduleGenerator {
             openArrivals = open
             sessionArrivals = sessions
         }
-        @inline(__always) func nextArrival() -> (nanos: Int64, time: Double, segment: Int, route: Int?)? {
+        // Already late: arrivals are in time order, so the late ones are a prefix. They are
+        // drawn (their times decide the later ones' indexes) and counted, nothing else.
+        if cutoff > .min, (pending?.nanos ?? .min) < cutoff {
+            var dropped = pending == nil ? 0 : 1
+            pending = nil
             if open != nil {
-                guard let next = open!.next() else { return nil }
-                return (Int64(next.time * 1e9), next.time, next.segment, nil)  // time >= 0: truncation is floor
+                let (skipped, next) = open!.skip(beforeNanos: cutoff)
+                dropped += skipped
+                if let next { pending = (Int64(next.time * 1e9), next.time, next.segment, nil) } else { finished = true }
+            } else {
+                finished = true
+                while let next = sessions?.next() {
+                    let nanos = Int64(next.time * 1e9)
+                    if nanos >= cutoff {
+                        pending = (nanos, next.time, next.segment, next.route)
+                        finished = false
+                        break
+                    }
+                    dropped += 1
+                }
             }
-            guard let next = sessions?.next() else { return nil }
-            return (Int64(next.time * 1e9), next.time, next.segment, next.route)
+            // This shard's indexes among [nextIndex, nextIndex + dropped): k % count == index.
+            func mine(below end: UInt64) -> UInt64 { (end + shardCount - 1 - shardIndex) / shardCount }
+            let end = nextIndex + UInt64(dropped)
+            stats.skippedLate += Int(mine(below: end) - mine(below: nextIndex))
+            stats.scheduled += dropped
+            nextIndex = end
+            if finished { return 0 }
         }
+        // Position of `nextIndex` in the shard cycle (no division per request).
+        var phase = nextIndex % shardCount
         renderer.pool.bytes.withUnsafeBufferPointer { poolBuffer in
         renderer.routeBounds.withUnsafeBufferPointer { bounds in
         hotKeys.withUnsafeBufferPointer { hotBuffer in
@@ -187,18 +209,28 @@ public final class ScheduleGenerator {
         faults.withUnsafeBufferPointer { faults in
             let pool = poolBuffer.baseAddress!
             while entries.count < chunkRequests {
-                guard let arrival = pending ?? nextArrival() else {
-                    finished = true
-                    break
+                // The next arrival, read inline (a local function capturing `open` would make
+                // every access a dynamic exclusivity check).
+                let arrival: (nanos: Int64, time: Double, segment: Int, route: Int?)
+                if let held = pending {
+                    arrival = held
+                    pending = nil
+                } else if open != nil {
+                    guard let next = open!.next() else { finished = true; break }
+                    arrival = (Int64(next.time * 1e9), next.time, next.segment, nil)  // time >= 0: truncation is floor
+                } else {
+                    guard let next = sessions?.next() else { finished = true; break }
+                    arrival = (Int64(next.time * 1e9), next.time, next.segment, next.route)
                 }
-                pending = nil
                 if let first = firstNanos, arrival.nanos - first >= chunkSpanNanos {
                     pending = arrival
                     break
                 }
                 let index = nextIndex
-                guard index % shardCount == shardIndex else {
+                guard phase == shardIndex else {
                     nextIndex += 1
+                    phase += 1
+                    if phase == shardCount { phase = 0 }
                     stats.scheduled += 1
                     continue
                 }
@@ -219,15 +251,6 @@ public final class ScheduleGenerator {
                         }
                     }
                 }
-                if arrival.nanos < cutoff {
-                    // Already late: counted under the route it would have been recorded under,
-                    // never rendered (the next requests keep their own index and bytes).
-                    nextIndex += 1
-                    stats.scheduled += 1
-                    stats.skippedLate += 1
-                    stats.skippedLatePerRoute[Int(fault?.route ?? UInt32(route))] += 1
-                    continue
-                }
                 let (method, bodySize) = renderer.methodAndBody(route: route, fault: fault, random: &random)
                 let need = bounds[route] + bodySize + (fault?.kind == .oversizedHeaders ? fault!.bytes : 0)
                 let start = out.position - base
@@ -238,6 +261,8 @@ public final class ScheduleGenerator {
                     break
                 }
                 nextIndex += 1
+                phase += 1
+                if phase == shardCount { phase = 0 }
                 stats.scheduled += 1
                 if firstNanos == nil { firstNanos = arrival.nanos }
                 let range = segmentHot[arrival.segment]

@@ -5,14 +5,13 @@
 public struct SynthesisStats: Sendable, Equatable {
     /// Rendered requests per route id (clean routes first, then one `fault:<kind>` route per fault kind).
     public var requestsPerRoute: [Int]
-    /// Requests counted late without being rendered, per route id (same ids as `requestsPerRoute`).
-    public var skippedLatePerRoute: [Int]
     /// Rendered faulted requests per fault kind.
     public var faults: [FaultKind: Int] = [:]
     /// Requests rendered by this shard.
     public var requests: Int = 0
     /// Requests of this shard whose intended send time had already passed (by more than the
-    /// late threshold) when the producer reached them: counted late, never rendered nor sent.
+    /// late threshold) when the producer reached them: counted late, never rendered nor sent
+    /// (only their arrival times are drawn, so they are not attributed to routes).
     /// Only a paced ``SynthesizedSchedule`` (or ``ScheduleGenerator/nextChunk(lateBefore:)``) skips.
     public var skippedLate: Int = 0
     /// Requests in the whole schedule up to now (all shards).
@@ -23,7 +22,6 @@ public struct SynthesisStats: Sendable, Equatable {
     /// Creates counts for `routes` route ids, all zero.
     public init(routes: Int) {
         requestsPerRoute = [Int](repeating: 0, count: routes)
-        skippedLatePerRoute = [Int](repeating: 0, count: routes)
     }
 
     /// Faulted requests in all.

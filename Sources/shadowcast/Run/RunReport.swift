@@ -11,7 +11,7 @@ import Shadowcast
 /// Accounting: `scheduled` is this shard's requests drawn from the schedule; each was sent
 /// (`sent`) or is late: `late` counts the emitter's late sends and unsent requests plus
 /// `late_skipped`, the requests the producer found already late and never rendered
-/// (``SchedulePacing``); `routes.*.late` include them too.
+/// (``SchedulePacing``; not attributed to routes, so `routes.*.late` are the emitter's).
 ///
 /// `latency_ms`, `histogram_us` and `errors` cover clean requests only (the SLO view); faulted
 /// requests are recorded under their own `fault:<kind>` routes and summarised in `faults`.
