@@ -20,6 +20,7 @@ struct OpenArrivals {
     }
 
     /// The next arrival: run seconds and segment index, or `nil` at the end of the run.
+    @inline(__always)
     mutating func next() -> (time: Double, segment: Int)? {
         // A unit exponential: -log(1 - u), u in [0, 1).
         var budget = -fastLog(1 - random.nextUnit())
@@ -35,5 +36,17 @@ struct OpenArrivals {
             if segment < rates.count { time = starts[segment] }
         }
         return nil
+    }
+
+    /// Draws and drops the arrivals whose time in whole nanoseconds is before `cutoff`; returns
+    /// how many, and the first arrival at or after it (`nil`: the run ended first). Same draws
+    /// as calling ``next()`` that many times.
+    mutating func skip(beforeNanos cutoff: Int64) -> (skipped: Int, next: (time: Double, segment: Int)?) {
+        var skipped = 0
+        while let arrival = next() {
+            if Int64(arrival.time * 1e9) >= cutoff { return (skipped, arrival) }
+            skipped += 1
+        }
+        return (skipped, nil)
     }
 }

@@ -99,7 +99,7 @@ public final class ScheduleGenerator {
         shard = options.shard
         chunkRequests = options.chunkRequests
         chunkSpanNanos = Swift.max(1, options.chunkSpanNanos)
-        stats = SynthesisStats(requestsPerRoute: [Int](repeating: 0, count: names.count))
+        stats = SynthesisStats(routes: names.count)
     }
 
     /// The next chunk of this shard's requests, or `nil` when the run's schedule is exhausted.
@@ -108,17 +108,27 @@ public final class ScheduleGenerator {
     /// The requests are written straight into the chunk's own arena (no copy): its capacity is
     /// sized from the bytes per request seen so far, and a chunk ends early when the next
     /// request might not fit (that request opens the next chunk, with the same bytes).
-    public func nextChunk() -> RequestBatch? {
+    public func nextChunk() -> RequestBatch? { nextChunk(lateBefore: .min) }
+
+    /// The next chunk, skipping the requests already late: this shard's requests intended
+    /// before `cutoffNanos` (run time) are counted in ``SynthesisStats/skippedLate`` but neither
+    /// rendered nor returned. Only their arrival times are drawn (a few nanoseconds each), so
+    /// the requests that are rendered keep exactly the bytes, times and indexes they have in the
+    /// unskipped schedule. At most `maxRequests` requests (capped at
+    /// ``SynthesisOptions/chunkRequests``; chunk boundaries never change the bytes). Returns
+    /// `nil` when the schedule is exhausted (possibly after skipping its tail).
+    public func nextChunk(lateBefore cutoffNanos: Int64, maxRequests: Int = .max) -> RequestBatch? {
+        let limit = Swift.max(1, Swift.min(maxRequests, chunkRequests))
         while !finished {
             var entries: [RequestBatch.Entry] = []
-            entries.reserveCapacity(chunkRequests)
+            entries.reserveCapacity(limit)
             let worst = renderer.worstRequestBytes
-            let capacity = chunkRequests * bytesPerRequest + worst
+            let capacity = limit * bytesPerRequest + worst
             let arena = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
-                initialized = fill(buffer.baseAddress!, capacity: capacity, entries: &entries)
+                initialized = fill(buffer.baseAddress!, capacity: capacity, limit: limit, entries: &entries, lateBefore: cutoffNanos)
             }
             guard !entries.isEmpty else { continue }
-            if entries.count == chunkRequests || arena.count + worst > capacity {
+            if entries.count == limit || arena.count + worst > capacity {
                 bytesPerRequest = Swift.max(64, (arena.count / entries.count) * 9 / 8 + 16)
             }
             return RequestBatch(arena: arena, entries: entries, routes: routeNames)
@@ -126,19 +136,21 @@ public final class ScheduleGenerator {
         return nil
     }
 
-    /// Writes requests at `base` until the chunk is full, spans `chunkSpanNanos`, or the
-    /// schedule ends; returns the bytes written.
+    /// Writes requests at `base` until the chunk is full (`limit` requests), spans `chunkSpanNanos`, or the
+    /// schedule ends; returns the bytes written. Requests intended before `cutoff` are counted
+    /// late and skipped (they do not open the chunk's span).
     ///
     /// The generator's mutable state is moved into locals for the loop and stored back at the
     /// end (class properties would cost a dynamic exclusivity check on every access).
-    private func fill(_ base: UnsafeMutablePointer<UInt8>, capacity: Int, entries: inout [RequestBatch.Entry]) -> Int {
+    private func fill(
+        _ base: UnsafeMutablePointer<UInt8>, capacity: Int, limit chunkRequests: Int, entries: inout [RequestBatch.Entry], lateBefore cutoff: Int64
+    ) -> Int {
         var out = ByteCursor(position: base)
         var firstNanos: Int64?
         let shardCount = UInt64(shard.count)
         let shardIndex = UInt64(shard.index)
         let renderer = self.renderer
         let seed = self.seed
-        let chunkRequests = self.chunkRequests
         let chunkSpanNanos = self.chunkSpanNanos
         var stats = self.stats
         self.stats.requestsPerRoute = []
@@ -157,14 +169,37 @@ public final class ScheduleGenerator {
             openArrivals = open
             sessionArrivals = sessions
         }
-        @inline(__always) func nextArrival() -> (nanos: Int64, time: Double, segment: Int, route: Int?)? {
+        // Already late: arrivals are in time order, so the late ones are a prefix. They are
+        // drawn (their times decide the later ones' indexes) and counted, nothing else.
+        if cutoff > .min, (pending?.nanos ?? .min) < cutoff {
+            var dropped = pending == nil ? 0 : 1
+            pending = nil
             if open != nil {
-                guard let next = open!.next() else { return nil }
-                return (Int64(next.time * 1e9), next.time, next.segment, nil)  // time >= 0: truncation is floor
+                let (skipped, next) = open!.skip(beforeNanos: cutoff)
+                dropped += skipped
+                if let next { pending = (Int64(next.time * 1e9), next.time, next.segment, nil) } else { finished = true }
+            } else {
+                finished = true
+                while let next = sessions?.next() {
+                    let nanos = Int64(next.time * 1e9)
+                    if nanos >= cutoff {
+                        pending = (nanos, next.time, next.segment, next.route)
+                        finished = false
+                        break
+                    }
+                    dropped += 1
+                }
             }
-            guard let next = sessions?.next() else { return nil }
-            return (Int64(next.time * 1e9), next.time, next.segment, next.route)
+            // This shard's indexes among [nextIndex, nextIndex + dropped): k % count == index.
+            func mine(below end: UInt64) -> UInt64 { (end + shardCount - 1 - shardIndex) / shardCount }
+            let end = nextIndex + UInt64(dropped)
+            stats.skippedLate += Int(mine(below: end) - mine(below: nextIndex))
+            stats.scheduled += dropped
+            nextIndex = end
+            if finished { return 0 }
         }
+        // Position of `nextIndex` in the shard cycle (no division per request).
+        var phase = nextIndex % shardCount
         renderer.pool.bytes.withUnsafeBufferPointer { poolBuffer in
         renderer.routeBounds.withUnsafeBufferPointer { bounds in
         hotKeys.withUnsafeBufferPointer { hotBuffer in
@@ -174,18 +209,28 @@ public final class ScheduleGenerator {
         faults.withUnsafeBufferPointer { faults in
             let pool = poolBuffer.baseAddress!
             while entries.count < chunkRequests {
-                guard let arrival = pending ?? nextArrival() else {
-                    finished = true
-                    break
+                // The next arrival, read inline (a local function capturing `open` would make
+                // every access a dynamic exclusivity check).
+                let arrival: (nanos: Int64, time: Double, segment: Int, route: Int?)
+                if let held = pending {
+                    arrival = held
+                    pending = nil
+                } else if open != nil {
+                    guard let next = open!.next() else { finished = true; break }
+                    arrival = (Int64(next.time * 1e9), next.time, next.segment, nil)  // time >= 0: truncation is floor
+                } else {
+                    guard let next = sessions?.next() else { finished = true; break }
+                    arrival = (Int64(next.time * 1e9), next.time, next.segment, next.route)
                 }
-                pending = nil
                 if let first = firstNanos, arrival.nanos - first >= chunkSpanNanos {
                     pending = arrival
                     break
                 }
                 let index = nextIndex
-                guard index % shardCount == shardIndex else {
+                guard phase == shardIndex else {
                     nextIndex += 1
+                    phase += 1
+                    if phase == shardCount { phase = 0 }
                     stats.scheduled += 1
                     continue
                 }
@@ -216,6 +261,8 @@ public final class ScheduleGenerator {
                     break
                 }
                 nextIndex += 1
+                phase += 1
+                if phase == shardCount { phase = 0 }
                 stats.scheduled += 1
                 if firstNanos == nil { firstNanos = arrival.nanos }
                 let range = segmentHot[arrival.segment]

@@ -48,16 +48,19 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("\(profile): \(error)")
         }
         let hostHeader = (target.host.contains(":") ? "[\(target.host)]" : target.host) + (target.port == 80 ? "" : ":\(target.port)")
+        var configuration = emitter.configuration(target: target.target, model: .schedule)
+        configuration.duration = synthesis.duration.duration
         let schedule: SynthesizedSchedule
         let options: SynthesisOptions
         do {
             options = try synthesis.options(host: hostHeader)
-            schedule = try SynthesizedSchedule(profile: profileValue, options: options)
+            // Production follows the engine's clock: requests already later than the engine's
+            // late threshold when their chunk is produced are counted late, not rendered.
+            schedule = try SynthesizedSchedule(
+                profile: profileValue, options: options, pacing: SchedulePacing(lateThreshold: configuration.lateThreshold))
         } catch let error as SynthesisError {
             throw ValidationError(error.description)
         }
-        var configuration = emitter.configuration(target: target.target, model: .schedule)
-        configuration.duration = synthesis.duration.duration
         let expected = schedule.plan.expectedRequests / Double(options.shard.count)
         let stderr = FileHandle.standardError
         stderr.write(Data("""
@@ -87,14 +90,16 @@ struct RunCommand: AsyncParsableCommand {
             let scalingTask = Task { [scaling] in
                 await scaling?.drive(for: options.durationSeconds) { line in stderr.write(Data((line + "\n").utf8)) } ?? []
             }
-            let result = await run.result()
+            let measured = await run.result()
+            // The producer has finished (the run awaits it), so its counts are final here.
+            let stats = schedule.progress.stats
+            let result = measured.countingSkippedLate(stats)
             _ = await observed?.result()
             await telemetry.stop()
             await progress.value
             scalingTask.cancel()
             let scaled = await scalingTask.value
             if scaling != nil { stderr.write(Data("autoscale: \(scaled.count) change(s)\(scaled.last.map { ", last to \($0.desiredReplicas) replicas" } ?? "")\n".utf8)) }
-            let stats = schedule.progress.stats
             let report = RunReport(result: result, configuration: configuration, stats: stats, options: options, plan: schedule.plan)
             if emitter.json != "-" { print(RunTextReport.render(result, report: report, stats: stats), terminator: "") }
             if let path = emitter.json { try writeJSON(report, to: path) }

@@ -5,7 +5,13 @@ import Shadowcast
 
 /// The JSON of `shadowcast run`: the keys of `shadowcast load`'s report (`requests`,
 /// `duration_s`, `rps`, `errors`, `late`, `latency_ms`, `routes`, `histogram_us`, …) plus
-/// `scenario`, `rate_source`, `seed`, `shard`, `scheduled` and `faults`.
+/// `scenario`, `rate_source`, `seed`, `shard`, `scheduled`, `scheduled_all_shards`, `late_skipped`
+/// and `faults`.
+///
+/// Accounting: `scheduled` is this shard's requests drawn from the schedule; each was sent
+/// (`sent`) or is late: `late` counts the emitter's late sends and unsent requests plus
+/// `late_skipped`, the requests the producer found already late and never rendered
+/// (``SchedulePacing``; not attributed to routes, so `routes.*.late` are the emitter's).
 ///
 /// `latency_ms`, `histogram_us` and `errors` cover clean requests only (the SLO view); faulted
 /// requests are recorded under their own `fault:<kind>` routes and summarised in `faults`.
@@ -22,9 +28,11 @@ struct RunReport: Encodable {
     var seed: UInt64
     var shard: String
     var scheduled: Int
+    var scheduled_all_shards: Int
+    var late_skipped: Int
     var faults: [String: FaultReport]
 
-    enum Keys: String, CodingKey { case scenario, rate_source, seed, shard, scheduled, faults }
+    enum Keys: String, CodingKey { case scenario, rate_source, seed, shard, scheduled, scheduled_all_shards, late_skipped, faults }
 
     init(result: EmissionResult, configuration: EmissionConfiguration, stats: SynthesisStats, options: SynthesisOptions, plan: RatePlan) {
         var load = LoadReport(result: result, configuration: configuration)
@@ -40,7 +48,9 @@ struct RunReport: Encodable {
         rate_source = plan.source.description
         seed = options.seed
         shard = options.shard.description
-        scheduled = stats.scheduled
+        scheduled = stats.shardScheduled
+        scheduled_all_shards = stats.scheduled
+        late_skipped = stats.skippedLate
         var faults: [String: FaultReport] = [:]
         for (kind, count) in stats.faults {
             let route = result.routes.first { $0.name == kind.routeName }
@@ -70,6 +80,8 @@ struct RunReport: Encodable {
         try container.encode(seed, forKey: .seed)
         try container.encode(shard, forKey: .shard)
         try container.encode(scheduled, forKey: .scheduled)
+        try container.encode(scheduled_all_shards, forKey: .scheduled_all_shards)
+        try container.encode(late_skipped, forKey: .late_skipped)
         try container.encode(faults, forKey: .faults)
     }
 }

@@ -15,7 +15,9 @@ enum RunTextReport {
         let errorText = load.errors.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         out += "  Errors (clean): \(errorText.isEmpty ? "none" : errorText)\n"
         if result.non2xx3xx > 0 { out += "  Non-2xx or 3xx responses: \(result.non2xx3xx)\n" }
-        out += "  Late sends: \(result.late); send lateness p99 \(ms(load.send_lateness_ms.p99)), max \(ms(load.send_lateness_ms.max))\n"
+        out += "  Late: \(result.late) of \(stats.shardScheduled) scheduled"
+        if stats.skippedLate > 0 { out += " (\(stats.skippedLate) already late when produced, not rendered)" }
+        out += "; send lateness p99 \(ms(load.send_lateness_ms.p99)), max \(ms(load.send_lateness_ms.max))\n"
         out += "  Per route:\n"
         for route in result.routes where !route.name.hasPrefix("fault:") && route.requests + route.errors.total > 0 {
             let s = LatencySummary(microseconds: route.latency)
