@@ -23,32 +23,17 @@ public final class EmissionRun: Sendable {
         self.outcome = Task {
             let collected = Mutex<[EmissionSnapshot]>([])
             async let scheduleError: String? = producer?(engine)
-            // The ticker runs on a Dispatch thread, not on the cooperative pool: snapshots stay on
-            // time even when the caller keeps every pool thread busy.
-            let stopTicker = DispatchSemaphore(value: 0)
-            let tickerDone = DispatchSemaphore(value: 0)
-            let intervalNanoseconds = max(1_000_000, Int(interval.components.seconds) * 1_000_000_000
-                + Int(interval.components.attoseconds / 1_000_000_000))
-            DispatchQueue.global().async {
-                var previous = engine.stats()
-                var previousTime = ContinuousClock.now
-                while stopTicker.wait(timeout: .now() + .nanoseconds(intervalNanoseconds)) == .timedOut {
-                    let now = ContinuousClock.now
-                    let current = engine.stats()
-                    let snapshot = EmissionSnapshot(current: current, previous: previous, seconds: (now - previousTime).seconds)
-                    collected.withLock { $0.append(snapshot) }
-                    continuation.yield(snapshot)
-                    previous = current
-                    previousTime = now
-                }
-                tickerDone.signal()
-            }
-            await engine.waitUntilDone()
-            stopTicker.signal()
-            await withCheckedContinuation { (resumed: CheckedContinuation<Void, Never>) in
-                DispatchQueue.global().async {
-                    tickerDone.wait()
-                    resumed.resume()
+            // One thread of its own waits for the end and takes the snapshots in between (see
+            // DedicatedThread: blocking Dispatch workers starved the cooperative pool).
+            let intervalNanoseconds = max(1_000_000, Int64(interval.components.seconds) * 1_000_000_000
+                + Int64(interval.components.attoseconds / 1_000_000_000))
+            await withCheckedContinuation { (ended: CheckedContinuation<Void, Never>) in
+                DedicatedThread.start {
+                    engine.waitUntilDone(snapshotEvery: intervalNanoseconds) { snapshot in
+                        collected.withLock { $0.append(snapshot) }
+                        continuation.yield(snapshot)
+                    }
+                    ended.resume()
                 }
             }
             continuation.finish()

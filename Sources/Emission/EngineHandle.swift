@@ -115,17 +115,25 @@ final class EngineHandle: @unchecked Sendable {
         return stats
     }
 
-    /// Blocks a Dispatch thread (never the cooperative pool) until the workers are done.
-    func waitUntilDone() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                while true {
-                    let rc = cemit_engine_wait(self.pointer, 1_000_000_000)
-                    if rc == 0 { break }
-                    if rc == -EINVAL { usleep(1000) } // not started yet (schedule: first batch pending)
-                }
-                continuation.resume()
-            }
+    /// Blocks the calling thread until the workers are done, handing a snapshot to `take` every
+    /// `intervalNanoseconds` meanwhile (also before the engine has started: counters then read 0).
+    func waitUntilDone(snapshotEvery intervalNanoseconds: Int64, take: (EmissionSnapshot) -> Void) {
+        var previous = stats()
+        var previousTime = ContinuousClock.now
+        var nextTick = previousTime + .nanoseconds(intervalNanoseconds)
+        while true {
+            let wait = max(Int64(0), (nextTick - ContinuousClock.now).nanoseconds)
+            let rc = wait > 0 ? cemit_engine_wait(pointer, wait) : -ETIMEDOUT
+            if rc == 0 { return }
+            // -EINVAL: not started yet (schedule: the first batch is pending).
+            if rc == -EINVAL { usleep(UInt32(min(1_000, max(1, wait / 1_000)))) }
+            let now = ContinuousClock.now
+            guard now >= nextTick else { continue }
+            let current = stats()
+            take(EmissionSnapshot(current: current, previous: previous, seconds: (now - previousTime).seconds))
+            previous = current
+            previousTime = now
+            nextTick = now + .nanoseconds(intervalNanoseconds)
         }
     }
 
