@@ -34,6 +34,8 @@ typedef struct sink_conn {
     uint32_t cl_match;    /* chars of "content-length:" matched at line start, 15: in value */
     uint64_t cl_value;
     uint64_t body_left;
+    uint8_t first_line;   /* on the request line of the next request */
+    uint8_t method_match; /* chars of "HEAD " matched at the request line's start (100: no) */
     /* responses waiting / in flight */
     uint8_t *out; uint32_t out_len, out_cap;
     uint8_t *snd; uint32_t snd_len, snd_off, snd_cap;
@@ -63,6 +65,7 @@ struct cemit_sink {
     _Atomic int stop;
     uint8_t *response;
     uint32_t response_len;
+    uint32_t head_len;    /* the response's header part: the whole answer to a HEAD request */
     sink_thread *threads;
 };
 
@@ -94,6 +97,8 @@ static sink_conn *conn_for(sink_thread *t, int fd) {
     c->sending = 0;
     c->line_len = c->cl_match = 0;
     c->cl_value = c->body_left = 0;
+    c->first_line = 1;
+    c->method_match = 0;
     c->out_len = c->snd_len = c->snd_off = 0;
     return c;
 }
@@ -119,9 +124,12 @@ static int sink_consume(sink_thread *t, sink_conn *c, const uint8_t *data, size_
             }
             c->line_len = 0;
             c->cl_match = 0;
+            c->first_line = 0;
             continue;
         }
         if (ch == '\r') continue;
+        if (c->first_line && c->method_match < 5)
+            c->method_match = ch == (uint8_t)"HEAD "[c->method_match] ? c->method_match + 1 : 100;
         if (c->cl_match == 15) {
             if (ch >= '0' && ch <= '9' && c->cl_value < (1ull << 40)) c->cl_value = c->cl_value * 10 + (ch - '0');
         } else if (c->line_len == c->cl_match && c->cl_match < 15) {
@@ -130,19 +138,24 @@ static int sink_consume(sink_thread *t, sink_conn *c, const uint8_t *data, size_
         }
         c->line_len++;
         continue;
-    complete:
+    complete:;
+        /* A HEAD gets the same head without the body (RFC 9110 9.3.2): a client reading the
+         * body would take it for the next response. */
+        uint32_t answer = c->method_match == 5 ? s->head_len : s->response_len;
         c->line_len = 0;
         c->cl_match = 0;
-        if (c->out_len + s->response_len > c->out_cap) {
+        c->first_line = 1;
+        c->method_match = 0;
+        if (c->out_len + answer > c->out_cap) {
             uint32_t cap = c->out_cap ? c->out_cap : 1024;
-            while (cap < c->out_len + s->response_len) cap *= 2;
+            while (cap < c->out_len + answer) cap *= 2;
             uint8_t *p = realloc(c->out, cap);
             if (!p) return -ENOMEM;
             c->out = p;
             c->out_cap = cap;
         }
-        memcpy(c->out + c->out_len, s->response, s->response_len);
-        c->out_len += s->response_len;
+        memcpy(c->out + c->out_len, s->response, answer);
+        c->out_len += answer;
         answered++;
     }
     if (answered) atomic_fetch_add_explicit(&t->requests, answered, memory_order_relaxed);
@@ -447,6 +460,7 @@ int cemit_sink_start(const cemit_sink_config *cfg, cemit_sink **out) {
     char head[128];
     int hl = snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Length: %u\r\nContent-Type: text/plain\r\n\r\n", body);
     s->response_len = (uint32_t)hl + body;
+    s->head_len = (uint32_t)hl;
     s->response = malloc(s->response_len);
     s->threads = calloc(cfg->threads, sizeof *s->threads);
     if (!s->response || !s->threads) { sink_free(s); return -ENOMEM; }

@@ -307,6 +307,26 @@ struct EmitterTests {
         #expect(sink.connectionsAccepted == 6)
     }
 
+    @Test("the sink answers HEAD without a body, pipelined among GETs and POSTs with bodies", arguments: backends)
+    func sinkAnswersHead(sinkBackend: EmissionConfiguration.Backend) async throws {
+        let sink = try HTTPSink(backend: sinkBackend, bodyLength: 100)
+        defer { sink.stop() }
+        var batch = RequestBatch(routes: ["HEAD /", "GET /", "POST /"])
+        batch.append(Array("HEAD / HTTP/1.1\r\nHost: l\r\n\r\n".utf8), route: 0)
+        batch.append(Array("GET / HTTP/1.1\r\nHost: l\r\n\r\n".utf8), route: 1)
+        batch.append(Array("POST / HTTP/1.1\r\nHost: l\r\nContent-Length: 9\r\n\r\nHEAD / xy".utf8), route: 2)
+        var configuration = EmissionConfiguration(target: .loopback(port: sink.port), model: .closed(pipeline: 8))
+        configuration.connections = 3
+        configuration.requestLimit = 300
+        let result = try await Emitter.run(configuration, requests: batch)
+        #expect(result.errors.total == 0)
+        #expect(result.routes.map(\.requests) == [100, 100, 100])
+        // 300 heads, and a 100-byte body for the 200 GETs and POSTs (a POST body that starts
+        // with "HEAD " is a body, not a request).
+        let head = UInt64("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nContent-Type: text/plain\r\n\r\n".utf8.count)
+        #expect(result.bytesReceived == 300 * head + 200 * 100)
+    }
+
     @Test("IPv6 loopback works end to end")
     func ipv6() async throws {
         guard let sink = try? HTTPSink(host: "::1") else { return } // no IPv6 loopback on this host
