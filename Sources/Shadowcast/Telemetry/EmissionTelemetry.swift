@@ -8,7 +8,8 @@ extension RunProgress {
     /// queue so far (`faults`; at most a few chunks ahead of sending).
     public init(_ snapshot: EmissionSnapshot, faults: SynthesisStats? = nil) {
         self.init(
-            elapsedSeconds: snapshot.elapsedSeconds, sent: snapshot.sent, answered: snapshot.completed, late: snapshot.late,
+            elapsedSeconds: snapshot.elapsedSeconds, sent: snapshot.sent, answered: snapshot.completed,
+            late: snapshot.late + UInt64(max(0, faults?.skippedLate ?? 0)),
             errors: Self.errors(snapshot.errors), faults: faults.map(Self.faults) ?? [:],
             // The interval means are exact sums over their intervals, so the total is exact too.
             latencySumSeconds: 0,
@@ -20,7 +21,8 @@ extension RunProgress {
     /// A finished run's totals (latency sum from its histogram).
     public init(_ result: EmissionResult, faults: SynthesisStats? = nil) {
         self.init(
-            elapsedSeconds: result.durationSeconds, sent: result.sent, answered: result.requests, late: result.late,
+            elapsedSeconds: result.durationSeconds, sent: result.sent, answered: result.requests,
+            late: result.late + UInt64(max(0, faults?.skippedLate ?? 0)),
             errors: Self.errors(result.errors), faults: faults.map(Self.faults) ?? [:],
             latencySumSeconds: result.latency.totalCount > 0 ? result.latency.mean * Double(result.latency.totalCount) / 1e6 : 0)
     }
