@@ -825,7 +825,7 @@ void cemit_engine_stats(const cemit_engine *e, cemit_stats *out) {
         out->latency_sum_ns += atomic_load_explicit(&s->latency_sum_ns, memory_order_relaxed);
         out->connects += atomic_load_explicit(&s->connects, memory_order_relaxed);
     }
-    int64_t start = e->started ? atomic_load(&((cemit_engine *)e)->start_ns) : 0;
+    int64_t start = cemit_engine_clock_start_ns(e);
     if (start) {
         out->elapsed_ns = cemit_now_ns() - start;
         int64_t window = atomic_load(&((cemit_engine *)e)->send_window_ns);

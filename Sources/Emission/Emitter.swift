@@ -62,6 +62,13 @@ public enum Emitter {
             cemit_engine_end_stream(engine.pointer)
             if !started { try? engine.start() }
         }
+        /// Starts the engine after the first batch and waits for its clock (see above).
+        func startOnce() async {
+            guard !started else { return }
+            try? engine.start()
+            started = true
+            await engine.clockStarted(within: warmUpLimit)
+        }
         do {
             for try await batch in schedule {
                 guard !batch.entries.isEmpty else { continue }
@@ -76,20 +83,12 @@ public enum Emitter {
                     let rc = cemit_engine_push(engine.pointer, &chunk)
                     if rc == 0 { accepted = true; break }
                     if rc != -EAGAIN { break }
-                    if !started {
-                        try? engine.start()
-                        started = true
-                        await engine.clockStarted(within: warmUpLimit)
-                    }
+                    await startOnce()
                     try? await Task.sleep(for: .microseconds(500))
                     if Task.isCancelled { break }
                 }
                 if !accepted { box.release(); break }
-                if !started {
-                    try? engine.start()
-                    started = true
-                    await engine.clockStarted(within: warmUpLimit)
-                }
+                await startOnce()
             }
         } catch {
             failure = "schedule producer failed: \(error)"

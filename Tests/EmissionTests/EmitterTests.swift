@@ -44,14 +44,7 @@ struct EmitterTests {
     func warmUpBounded(backend: EmissionConfiguration.Backend) async throws {
         let blackhole = try HandshakeBlackhole()
         defer { blackhole.release() }
-        var configuration = EmissionConfiguration(target: .loopback(port: blackhole.port), model: .constantRate(100))
-        configuration.backend = backend
-        configuration.connections = 2
-        configuration.maxConnections = 2
-        configuration.duration = .milliseconds(200)
-        configuration.connectTimeout = .milliseconds(300)
-        configuration.requestTimeout = .milliseconds(300)
-        configuration.drain = .milliseconds(100)
+        let configuration = blackholeConfiguration(port: blackhole.port, model: .constantRate(100), backend: backend, connections: 2)
         let started = ContinuousClock.now
         let result = try await Emitter.run(configuration, requests: getBatch())
         #expect(ContinuousClock.now - started < .seconds(4))
@@ -138,13 +131,7 @@ struct EmitterTests {
     func producerWaitsForClock() async throws {
         let blackhole = try HandshakeBlackhole()
         defer { blackhole.release() }
-        var configuration = EmissionConfiguration(target: .loopback(port: blackhole.port), model: .schedule)
-        configuration.connections = 1
-        configuration.maxConnections = 1
-        configuration.duration = .milliseconds(100)
-        configuration.connectTimeout = .milliseconds(300)
-        configuration.requestTimeout = .milliseconds(300)
-        configuration.drain = .milliseconds(50)
+        let configuration = blackholeConfiguration(port: blackhole.port, model: .schedule, connections: 1)
         let asked = Mutex<[ContinuousClock.Instant]>([])
         let batches = AsyncStream<RequestBatch>(unfolding: {
             let count = asked.withLock { $0.append(.now); return $0.count }

@@ -39,3 +39,17 @@ func timedRun(_ configuration: EmissionConfiguration) async throws -> (result: E
     let result = try await Emitter.run(configuration, requests: getBatch())
     return (result, ContinuousClock.now - started)
 }
+
+/// Against a `HandshakeBlackhole`: `connections` that never connect (and no more opened), a
+/// 300 ms connect and request timeout, a 200 ms send window and a 100 ms drain.
+func blackholeConfiguration(
+    port: UInt16, model: EmissionConfiguration.Model, backend: EmissionConfiguration.Backend = .auto, connections: Int
+) -> EmissionConfiguration {
+    var configuration = loopbackConfiguration(port: port, model: model, backend: backend, connections: connections)
+    configuration.maxConnections = connections
+    configuration.duration = .milliseconds(200)
+    configuration.connectTimeout = .milliseconds(300)
+    configuration.requestTimeout = .milliseconds(300)
+    configuration.drain = .milliseconds(100)
+    return configuration
+}
