@@ -58,4 +58,23 @@ struct RepeatCacheTests {
         let distinct = Set(Self.pattern.map(\.1)).count
         #expect(p.totals.distinctClients == min(distinct, maxClients))
     }
+
+    @Test("method counts match an independent count when consecutive methods repeat, change, or are too long to pack")
+    func methodCounts() {
+        // PROPFIND (8 bytes) and MKCALENDAR take the uncached path; GE/GET/GETS differ only in length.
+        let methods = ["GET", "GET", "POST", "GET", "PROPFIND", "PROPFIND", "GE", "GET", "GETS", "GETS", "MKCALENDAR",
+                       "HEAD", "GET", "OPTIONS", "OPTIONS", "GET", "DELETE", "GE", "POST", "POST"]
+        var builder = ProfileBuilder()
+        for (i, method) in methods.enumerated() {
+            builder.add(RequestRecord(time: 1000 + Double(i), method: method, path: "/m\(i % 2)", status: 200, responseBytes: 10,
+                                      userAgent: "curl/8.0.1", client: "10.0.0.1"))
+        }
+        let p = builder.profile()
+        var expected: [String: Int] = [:]
+        for method in methods { expected[method, default: 0] += 1 }
+        #expect(Dictionary(uniqueKeysWithValues: p.methods.map { ($0.value, $0.count) }) == expected)
+        var perRoute: [String: Int] = [:]
+        for route in p.routes { for method in route.methods { perRoute[method.value, default: 0] += method.count } }
+        #expect(perRoute == expected)
+    }
 }

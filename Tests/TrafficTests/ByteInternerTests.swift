@@ -1,5 +1,8 @@
 import Testing
 @testable import Traffic
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("ByteInterner")
 struct ByteInternerTests {
@@ -54,5 +57,27 @@ struct ByteInternerTests {
         #expect(Self.span("x") { interner.intern($0) } == 2)
         #expect(interner.count == 3)
         interner.withBytes(2) { #expect($0.string == "x") }
+    }
+
+    @Test("the word-at-a-time byte compare agrees with memcmp at every length and mismatch position")
+    func bytesEqualMatchesMemcmp() {
+        let bytes: [UInt8] = (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        bytes.withUnsafeBufferPointer { a in
+            for length in 0...40 {
+                var copy = Array(a[0..<length])
+                copy.withUnsafeBufferPointer { b in
+                    #expect(ByteInterner.bytesEqual(a.baseAddress!, b.baseAddress ?? a.baseAddress!, length))
+                }
+                for position in 0..<length {
+                    copy[position] ^= 0x20
+                    copy.withUnsafeBufferPointer { b in
+                        let reference = memcmp(a.baseAddress!, b.baseAddress!, length) == 0
+                        #expect(ByteInterner.bytesEqual(a.baseAddress!, b.baseAddress!, length) == reference)
+                        #expect(!reference)
+                    }
+                    copy[position] ^= 0x20
+                }
+            }
+        }
     }
 }

@@ -15,6 +15,9 @@ public struct ProfileBuilder: Sendable {
     let clientSalt: (UInt64, UInt64)?
 
     var methods = ByteInterner(capacity: 64, maxLength: 32)
+    /// The previous line's method (bytes packed little-endian, length in the top byte) and id.
+    var lastMethodKey: UInt64 = .max
+    var lastMethodID: Int32 = 0
     var methodCounts: [Int] = []
     var paths: ByteInterner
     var pathShapes: [Int32] = []
@@ -27,6 +30,9 @@ public struct ProfileBuilder: Sendable {
     /// Per-shape request, method and status counts (flat; folded into ``shapeStats`` by ``flush()``).
     var shapeCounters = ShapeCounters()
     var shapeHasParameters: [Bool] = []
+    /// Mirror of each shape's ``ShapeStats/seriesDropped`` in a dense array, so the per-request
+    /// check in ``deliver(time:event:)`` does not touch the shape's large stats element again.
+    var shapeSeriesDropped: [Bool] = []
     var agents: ByteInterner
     var agentCounts: [Int] = []
     var overflowAgentFamilies: [String: Int] = [:]
@@ -87,6 +93,7 @@ public struct ProfileBuilder: Sendable {
         _ = shapes.intern(RouteProfile.otherRouteName)
         shapeStats.append(ShapeStats(parameters: [], valueCapacity: 2))
         shapeHasParameters.append(false)
+        shapeSeriesDropped.append(false)
     }
 
     /// Requests observed so far.
@@ -147,8 +154,8 @@ public struct ProfileBuilder: Sendable {
         if time < minTime { minTime = time }
         if time > maxTime { maxTime = time }
 
-        // Method
-        let method = methods.intern(fields.method) ?? 0
+        // Method (most lines repeat the previous line's method: compare its ≤ 8 bytes, skip the table)
+        let method = methodID(fields.method)
         if Int(method) >= methodCounts.count { methodCounts.append(contentsOf: repeatElement(0, count: Int(method) + 1 - methodCounts.count)) }
         methodCounts[Int(method)] += 1
 
@@ -253,7 +260,7 @@ public struct ProfileBuilder: Sendable {
     @inline(__always)
     private mutating func agentID(_ span: ByteSpan) -> Int32? {
         if lastAgentID >= 0, span.count > 0, span.count == lastAgentBytes.count, let start = span.start,
-           lastAgentBytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, start, span.count) == 0 }) {
+           lastAgentBytes.withUnsafeBufferPointer({ ByteInterner.bytesEqual($0.baseAddress!, start, span.count) }) {
             return lastAgentID
         }
         guard let id = agents.intern(span) else {
@@ -263,6 +270,20 @@ public struct ProfileBuilder: Sendable {
         lastAgentID = id
         lastAgentBytes.removeAll(keepingCapacity: true)
         lastAgentBytes.append(contentsOf: span.buffer)
+        return id
+    }
+
+    /// The interned id of a method (0 when the method table is full). Methods of up to 7 bytes
+    /// are packed into one word and compared with the previous line's.
+    @inline(__always)
+    private mutating func methodID(_ span: ByteSpan) -> Int32 {
+        guard span.count > 0, span.count < 8, let start = span.start else { return methods.intern(span) ?? 0 }
+        var key = UInt64(span.count) << 56
+        for index in 0..<span.count { key |= UInt64(start[index]) << UInt64(8 * index) }
+        if key == lastMethodKey { return lastMethodID }
+        let id = methods.intern(span) ?? 0
+        lastMethodKey = key
+        lastMethodID = id
         return id
     }
 
@@ -282,6 +303,7 @@ public struct ProfileBuilder: Sendable {
         if Int(shape) == shapeStats.count {
             shapeStats.append(ShapeStats(parameters: parameterScratch, valueCapacity: configuration.topValues * 2))
             shapeHasParameters.append(!parameterScratch.isEmpty)
+            shapeSeriesDropped.append(false)
         }
         if shapeStats[Int(shape)].examples.count < 3, !SegmentKind.looksSecret(path.start, path.count),
            !parameterScratch.contains(where: { parameter in SegmentKind.looksSecret(path.start.map { $0 + parameter.valueStart }, parameter.valueEnd - parameter.valueStart) }) {
@@ -363,7 +385,7 @@ public struct ProfileBuilder: Sendable {
         }
         total[index] += 1
         let s = Int(event.shape)
-        if !shapeStats[s].seriesDropped {
+        if !shapeSeriesDropped[s] {
             let added = routeSeries.add(step: step, shape: event.shape)
             if added > 0 {
                 seriesCells += added
@@ -379,6 +401,7 @@ public struct ProfileBuilder: Sendable {
         let keep = Set(shapeStats.indices.sorted { counts[$0] > counts[$1] }.prefix(configuration.topRoutes * 4))
         for index in shapeStats.indices where !keep.contains(index) && !shapeStats[index].seriesDropped {
             shapeStats[index].seriesDropped = true
+            shapeSeriesDropped[index] = true
             seriesApproximate = true
         }
         let dropped = shapeStats.map(\.seriesDropped)

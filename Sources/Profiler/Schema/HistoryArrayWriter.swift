@@ -57,36 +57,48 @@ struct HistoryArrayWriter {
         }
     }
 
+    /// Writes `array` one element per line. Each line is formatted into a stack-sized scratch
+    /// line and appended once (per-byte appends with a uniqueness check each were ~3 % of a run).
     private func write(_ array: [Int], indent: Int, into output: inout [UInt8]) throws {
         output.append(UInt8(ascii: "["))
         output.append(10)
         if array.isEmpty {
             output.append(10)
         } else {
-            var digits = [UInt8](repeating: 0, count: 24)
-            for (index, value) in array.enumerated() {
-                output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent + 2))
-                Self.appendDecimal(value, into: &output, scratch: &digits)
-                if index + 1 < array.count { output.append(UInt8(ascii: ",")) }
-                output.append(10)
+            // indent + 2 spaces, up to 20 digits and a sign, a comma, a newline.
+            var line = [UInt8](repeating: UInt8(ascii: " "), count: indent + 2 + 24)
+            line.withUnsafeMutableBufferPointer { lineBuffer in
+                let base = lineBuffer.baseAddress!
+                let digitsStart = indent + 2
+                for index in array.indices {
+                    var end = Self.writeDecimal(array[index], at: base + digitsStart) + digitsStart
+                    if index + 1 < array.count { base[end] = UInt8(ascii: ","); end += 1 }
+                    base[end] = 10
+                    output.append(contentsOf: UnsafeBufferPointer(start: base, count: end + 1))
+                }
             }
         }
         output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
         output.append(UInt8(ascii: "]"))
     }
 
+    /// Writes `value` in decimal at `target` (room for 21 bytes); returns the bytes written.
     @inline(__always)
-    static func appendDecimal(_ value: Int, into output: inout [UInt8], scratch: inout [UInt8]) {
-        if value == 0 { output.append(UInt8(ascii: "0")); return }
+    static func writeDecimal(_ value: Int, at target: UnsafeMutablePointer<UInt8>) -> Int {
+        if value == 0 { target[0] = UInt8(ascii: "0"); return 1 }
         var magnitude = value.magnitude
-        var count = 0
+        var digits = 0
+        var probe = magnitude
+        while probe > 0 { probe /= 10; digits += 1 }
+        var count = digits
+        if value < 0 { target[0] = UInt8(ascii: "-"); count += 1 }
+        var position = count
         while magnitude > 0 {
-            scratch[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            position -= 1
+            target[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
             magnitude /= 10
-            count += 1
         }
-        if value < 0 { output.append(UInt8(ascii: "-")) }
-        while count > 0 { count -= 1; output.append(scratch[count]) }
+        return count
     }
 
     private static func find(_ needle: [UInt8], in base: UnsafePointer<UInt8>, from: Int, count: Int) -> Int? {

@@ -6,8 +6,10 @@ import Darwin
 
 /// Settings for reading a log.
 public struct LogReaderConfiguration: Sendable {
-    /// Bytes read per system call (the buffer is this plus ``maxLineLength``).
-    public var bufferSize = 4 << 20
+    /// Bytes read per system call (the buffer is this plus ``maxLineLength``). Small enough
+    /// that the bytes the kernel just copied are still in the L2 cache when the parser reads
+    /// them (4 MiB reads went out to memory and back: the copy cost ~2× and the parse missed).
+    public var bufferSize = 128 << 10
     /// Longer lines are skipped with reason `line too long`.
     public var maxLineLength = 1 << 20
     /// Make the first malformed line an error instead of a counted skip.
@@ -93,7 +95,7 @@ public struct LogReader {
         var skippingLongLine = false
         var atEnd = false
         while !atEnd {
-            let n = try source.read(into: buffer + filled, capacity: capacity - filled)
+            let n = try source.read(into: buffer + filled, capacity: min(capacity - filled, configuration.bufferSize))
             if n == 0 { atEnd = true }
             filled += n
             summary.bytes += n

@@ -79,6 +79,24 @@ public struct ByteInterner: Sendable {
         return h
     }
 
+    /// Whether `count` bytes at `a` and `b` are equal: an inlined word-at-a-time compare (the
+    /// strings compared per request, methods, paths, agents, are short enough that a libc
+    /// `memcmp` call costs more than the compare).
+    @inlinable @inline(__always)
+    public static func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let rawA = UnsafeRawPointer(a), rawB = UnsafeRawPointer(b)
+        var index = 0
+        while index + 8 <= count {
+            if rawA.loadUnaligned(fromByteOffset: index, as: UInt64.self) != rawB.loadUnaligned(fromByteOffset: index, as: UInt64.self) { return false }
+            index += 8
+        }
+        while index < count {
+            if a[index] != b[index] { return false }
+            index += 1
+        }
+        return true
+    }
+
     /// The id of `span`, or `nil` when absent.
     @inlinable @inline(__always)
     public func lookup(_ span: ByteSpan) -> Int32? {
@@ -101,7 +119,7 @@ public struct ByteInterner: Sendable {
                 let entry = table[slot]
                 if entry.id < 0 { return (nil, slot) }
                 if entry.hash == hash && Int(entry.length) == length {
-                    let equal = length == 0 || arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + Int(entry.offset), base!, length) == 0 }
+                    let equal = length == 0 || arena.withUnsafeBufferPointer { Self.bytesEqual($0.baseAddress! + Int(entry.offset), base!, length) }
                     if equal { return (entry.id, slot) }
                 }
                 slot = (slot + 1) & mask
