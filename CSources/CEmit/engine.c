@@ -27,6 +27,11 @@ static inline void cpu_relax(void) {
 
 static inline void add(_Atomic uint64_t *a, uint64_t v) { atomic_fetch_add_explicit(a, v, memory_order_relaxed); }
 
+/* Closed model: cycling the configured requests (CLOSED) or taking the pushed stream's (STREAM_CLOSED). */
+static inline bool mode_closed(int mode) { return mode == CEMIT_MODE_CLOSED || mode == CEMIT_MODE_STREAM_CLOSED; }
+/* Requests come from pushed chunks (cemit_engine_push) rather than the copied arena. */
+static inline bool mode_streamed(int mode) { return mode == CEMIT_MODE_SCHEDULE || mode == CEMIT_MODE_STREAM_CLOSED; }
+
 void cemit_config_defaults(cemit_config *cfg) {
     memset(cfg, 0, sizeof *cfg);
     cfg->family = 4;
@@ -216,8 +221,11 @@ static void feed_closed(cemit_worker *w, cemit_conn *c, int64_t now) {
     conn_send(w, c, flags, now);
 }
 
+static void feed_stream_closed(cemit_worker *w, cemit_conn *c, int64_t now);
+
 static void conn_idle(cemit_worker *w, cemit_conn *c, int64_t now) {
     if (w->engine->cfg.mode == CEMIT_MODE_CLOSED) feed_closed(w, c, now);
+    else if (w->engine->cfg.mode == CEMIT_MODE_STREAM_CLOSED) feed_stream_closed(w, c, now);
     else free_push(w, c);
 }
 
@@ -263,7 +271,7 @@ void cemit_on_sent(cemit_worker *w, cemit_conn *c, int res) {
         conn_reopen_now(w, c, now, reset);
         return;
     }
-    if (w->engine->cfg.mode != CEMIT_MODE_CLOSED) free_push(w, c);
+    if (!mode_closed(w->engine->cfg.mode)) free_push(w, c);
 }
 
 static void complete_one(cemit_worker *w, cemit_conn *c, int status, int64_t now) {
@@ -332,7 +340,7 @@ void cemit_on_recv(cemit_worker *w, cemit_conn *c, const uint8_t *data, int res)
         }
     }
     if (!c->inflight_count) conn_idle(w, c, now);
-    else if (w->engine->cfg.mode != CEMIT_MODE_CLOSED) free_push(w, c);
+    else if (!mode_closed(w->engine->cfg.mode)) free_push(w, c);
 }
 
 /* ---------------------------------------------------------------- open model */
@@ -388,6 +396,53 @@ static void advance_request(cemit_worker *w) {
         release_chunk(&w->chunk);
         w->has_chunk = false;
     }
+}
+
+/* ---------------------------------------------------------------- closed model over the stream */
+
+/*
+ * CEMIT_MODE_STREAM_CLOSED: when a connection has nothing outstanding it sends the stream's next
+ * requests (up to `pipeline`), copied from the chunk into its output buffer; their intended send
+ * times are ignored (no lateness) and latency counts from this send. When no request is ready
+ * (the producer is behind), the connection waits on the free list for dispatch_stream_closed.
+ */
+static void feed_stream_closed(cemit_worker *w, cemit_conn *c, int64_t now) {
+    if (w->warming || w->sending_over || c->state != C_READY || c->sending || c->inflight_count || c->closing_after) return;
+    uint64_t k = w->engine->cfg.pipeline;
+    if (k > w->budget) k = w->budget;
+    if (!k) return;
+    uint32_t len = 0, flags = 0, n = 0;
+    const cemit_request *r; const uint8_t *arena; int64_t intended;
+    while (n < k && next_request(w, &r, &arena, &intended)) {
+        if (!r->length) { advance_request(w); continue; }
+        if (ensure_out(c, (size_t)len + r->length) < 0) { /* grows only past the largest requests so far */
+            if (!n) { conn_fail(w, c, CEMIT_ERR_OTHER, 1, now); return; }
+            break;
+        }
+        memcpy(c->out + len, arena + r->offset, r->length);
+        len += r->length;
+        flags |= r->flags;
+        push_inflight(w, c, now, now, r, arena);
+        advance_request(w); /* may release the chunk: its bytes are copied */
+        n++;
+    }
+    if (!n) { free_push(w, c); return; }
+    c->out_len = len;
+    w->budget -= n;
+    add(&w->stats.sent, n);
+    conn_send(w, c, flags, now);
+}
+
+/* Hands the stream's requests to the connections that found it empty; returns when to look again. */
+static int64_t dispatch_stream_closed(cemit_worker *w, int64_t now) {
+    const cemit_request *r; const uint8_t *arena; int64_t intended;
+    while (w->free_head != NONE) {
+        if (!w->budget) return INT64_MAX;
+        if (!next_request(w, &r, &arena, &intended)) return w->stream_done ? INT64_MAX : now + 200000;
+        cemit_conn *c = free_pop(w);
+        if (c) feed_stream_closed(w, c, now);
+    }
+    return INT64_MAX;
 }
 
 /*
@@ -525,8 +580,8 @@ static void start_clock(cemit_worker *w) {
     }
     w->start_ns = atomic_load(&e->start_ns);
     w->warming = false;
-    if (e->cfg.mode == CEMIT_MODE_CLOSED) /* connections that opened during the warm-up start now */
-        for (uint32_t i = 0; i < w->conn_count; i++) feed_closed(w, &w->conns[i], w->start_ns);
+    if (mode_closed(e->cfg.mode)) /* connections that opened during the warm-up start now */
+        for (uint32_t i = 0; i < w->conn_count; i++) conn_idle(w, &w->conns[i], w->start_ns);
 }
 
 static void *worker_main(void *arg) {
@@ -544,13 +599,13 @@ static void *worker_main(void *arg) {
         now = cemit_now_ns();
         if (!w->sending_over) {
             bool exhausted = !w->budget ||
-                (e->cfg.mode == CEMIT_MODE_SCHEDULE && w->stream_done && !w->has_chunk);
+                (mode_streamed(e->cfg.mode) && w->stream_done && !w->has_chunk);
             if (atomic_load_explicit(&e->stop, memory_order_relaxed) || exhausted) {
                 end_sending(w, now);
             } else if (now >= w->end_send) {
                 /* Open model: what was due before the window closed still goes out (late, with its
                  * latency measured from its intended time) for up to the drain time; closed model: stop. */
-                if (e->cfg.mode == CEMIT_MODE_CLOSED) {
+                if (mode_closed(e->cfg.mode)) {
                     end_sending(w, now);
                 } else {
                     if (!w->backlog_deadline) w->backlog_deadline = now + e->cfg.drain_ns;
@@ -566,6 +621,10 @@ static void *worker_main(void *arg) {
             if (!drain_until) drain_until = now + e->cfg.drain_ns;
             if (!w->inflight_total || now >= drain_until || atomic_load(&e->stop) > 1) break;
             if (drain_until < wake) wake = drain_until;
+        } else if (e->cfg.mode == CEMIT_MODE_STREAM_CLOSED) {
+            int64_t due = dispatch_stream_closed(w, now);
+            if (due < wake) wake = due;
+            if (w->end_send < wake) wake = w->end_send;
         } else if (e->cfg.mode != CEMIT_MODE_CLOSED) {
             int64_t due = dispatch_open(w, now);
             if (due < wake) wake = due;
@@ -637,12 +696,12 @@ static int workers_setup(cemit_engine *e, const cemit_backend_ops *ops) {
         w->free_head = NONE;
         uint32_t share = cfg->connections / n + (i < cfg->connections % n);
         uint32_t cap = share;
-        if (cfg->mode != CEMIT_MODE_CLOSED) {
+        if (!mode_closed(cfg->mode)) {
             uint32_t maxc = cfg->max_connections > cfg->connections ? cfg->max_connections : cfg->connections;
             cap = maxc / n + (i < maxc % n);
             if (cap < 1) cap = 1;
         }
-        if (share == 0 && cfg->mode == CEMIT_MODE_CLOSED) share = cap = 1;
+        if (share == 0 && mode_closed(cfg->mode)) share = cap = 1;
         w->conn_count = share;
         w->conn_cap = cap;
         w->budget = cfg->request_limit ? cfg->request_limit / n + (i < cfg->request_limit % n) : UINT64_MAX;
@@ -670,10 +729,10 @@ static int workers_setup(cemit_engine *e, const cemit_backend_ops *ops) {
 int cemit_engine_create(const cemit_config *cfg, cemit_engine **out) {
     *out = NULL;
     if (cfg->threads < 1 || cfg->threads > 256 || cfg->pipeline < 1 || cfg->pipeline > 1024) return -EINVAL;
-    if (cfg->mode < CEMIT_MODE_CLOSED || cfg->mode > CEMIT_MODE_SCHEDULE) return -EINVAL;
-    if (cfg->mode == CEMIT_MODE_CLOSED && cfg->connections < 1) return -EINVAL;
+    if (cfg->mode < CEMIT_MODE_CLOSED || cfg->mode > CEMIT_MODE_STREAM_CLOSED) return -EINVAL;
+    if (mode_closed(cfg->mode) && cfg->connections < 1) return -EINVAL;
     if (cfg->mode == CEMIT_MODE_RATE && !(cfg->rate > 0)) return -EINVAL;
-    if (cfg->mode != CEMIT_MODE_SCHEDULE && (cfg->request_count < 1 || !cfg->requests || !cfg->arena)) return -EINVAL;
+    if (!mode_streamed(cfg->mode) && (cfg->request_count < 1 || !cfg->requests || !cfg->arena)) return -EINVAL;
     if (cfg->family != 4 && cfg->family != 6) return -EAFNOSUPPORT;
     if (cfg->request_timeout_ns <= 0 || cfg->connect_timeout_ns <= 0) return -EINVAL;
     for (uint32_t i = 0; i < cfg->request_count; i++)
@@ -688,7 +747,7 @@ int cemit_engine_create(const cemit_config *cfg, cemit_engine **out) {
     pthread_cond_init(&e->done_cond, NULL);
     e->qcap = e->cfg.queue_capacity;
     e->queue = calloc(e->qcap, sizeof *e->queue);
-    if (cfg->mode != CEMIT_MODE_SCHEDULE) {
+    if (!mode_streamed(cfg->mode)) {
         e->arena = malloc(cfg->arena_length);
         e->requests = malloc(sizeof(cemit_request) * cfg->request_count);
         if (!e->arena || !e->requests || !e->queue) { cemit_engine_destroy(e); return -ENOMEM; }

@@ -18,6 +18,21 @@ public struct EmissionConfiguration: Sendable, Equatable {
         /// Open model driven by the intended send times (`RequestBatch.Entry.sendAtNanos`) of a
         /// stream of batches (see `Emitter.start(_:schedule:routes:)`).
         case schedule
+        /// Closed model over a stream of batches (see `Emitter.start(_:schedule:routes:)`): every
+        /// connection sends the stream's next `pipeline` requests, in stream order, as soon as the
+        /// previous ones are answered. The entries' send times are ignored (nothing is late);
+        /// latency counts from the actual send. The run ends at `duration`, `requestLimit` or the
+        /// end of the stream, whichever comes first.
+        case closedStream(pipeline: Int)
+
+        /// Whether the model takes a stream of batches (`.schedule`, `.closedStream`) rather
+        /// than one batch cycled.
+        public var isStreamed: Bool {
+            switch self {
+            case .schedule, .closedStream: true
+            case .closed, .constantRate: false
+            }
+        }
     }
 
     /// The I/O backend of the engine.
@@ -34,7 +49,7 @@ public struct EmissionConfiguration: Sendable, Equatable {
     public var target: EmissionTarget
     /// Closed, constant rate or schedule.
     public var model: Model
-    /// Closed model: the number of connections. Open models: the connections opened at start.
+    /// Closed models: the number of connections. Open models: the connections opened at start.
     public var connections: Int = 64
     /// Open models: the number of connections the engine may open when none is free.
     public var maxConnections: Int = 1024
@@ -58,7 +73,7 @@ public struct EmissionConfiguration: Sendable, Equatable {
     public var backend: Backend = .auto
     /// A response whose status line and headers exceed this many bytes is a parse error.
     public var maxHeaderBytes: Int = 8192
-    /// Schedule model: batches buffered ahead of the engine (backpressure on the producer).
+    /// Streamed models: batches buffered ahead of the engine (backpressure on the producer).
     public var scheduleQueueDepth: Int = 8
     /// Interval of the live snapshots.
     public var snapshotInterval: Duration = .seconds(1)
@@ -73,7 +88,7 @@ public struct EmissionConfiguration: Sendable, Equatable {
     public func validate() throws(EmissionError) {
         func fail(_ message: String) -> EmissionError { .invalidConfiguration(message) }
         switch model {
-        case .closed(let pipeline):
+        case .closed(let pipeline), .closedStream(let pipeline):
             guard (1...1024).contains(pipeline) else { throw fail("pipeline must be 1...1024, got \(pipeline)") }
             guard connections >= 1 else { throw fail("closed model needs at least one connection") }
         case .constantRate(let rate):
@@ -86,7 +101,7 @@ public struct EmissionConfiguration: Sendable, Equatable {
         guard (1...256).contains(threads) else { throw fail("threads must be 1...256, got \(threads)") }
         if let duration, duration <= .zero { throw fail("duration must be positive") }
         if let requestLimit, requestLimit < 1 { throw fail("requestLimit must be at least 1") }
-        if duration == nil, requestLimit == nil, model != .schedule {
+        if duration == nil, requestLimit == nil, !model.isStreamed {
             throw fail("a run needs a duration or a request limit")
         }
         guard connectTimeout > .zero, requestTimeout > .zero else { throw fail("timeouts must be positive") }

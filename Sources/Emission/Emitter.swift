@@ -12,28 +12,37 @@ import Traffic
 ///   times (nanoseconds from the start of the run); the stream is read only as fast as the engine
 ///   consumes it (at most `scheduleQueueDepth` batches ahead), so an hour-long schedule is never
 ///   in memory at once. The run's clock starts when the first batch is queued.
+/// - Closed-stream runs (`.closedStream`) consume the same kind of stream in order on the closed
+///   model: each connection sends the next requests as soon as the previous are answered.
 public enum Emitter {
     /// Starts a closed or constant-rate run cycling through `requests` (copied by the engine).
     public static func start(_ configuration: EmissionConfiguration, requests: RequestBatch) throws(EmissionError) -> EmissionRun {
-        guard configuration.model != .schedule else {
-            throw .invalidConfiguration("the schedule model takes a stream of batches: use start(_:schedule:routes:)")
+        guard !configuration.model.isStreamed else {
+            throw .invalidConfiguration("the schedule and closed-stream models take a stream of batches: use start(_:schedule:routes:)")
         }
         let engine = try EngineHandle(configuration: configuration, requests: requests, routes: requests.routes)
         return try EmissionRun(engine: engine, configuration: configuration, producer: nil)
     }
 
-    /// Starts an open-model run fed by `schedule`. `routes` names the route ids used by the
-    /// entries (results are recorded per route; ids beyond the list go to the last route).
+    /// Starts a run fed by `schedule`: open model (`.schedule`, sent at the entries' times) or
+    /// closed model (`.closedStream`, sent in order as fast as the connections are answered).
+    /// `routes` names the route ids used by the entries (results are recorded per route; ids
+    /// beyond the list go to the last route).
     public static func start<S: AsyncSequence & Sendable>(
         _ configuration: EmissionConfiguration, schedule: S, routes: [String]
     ) throws(EmissionError) -> EmissionRun where S.Element == RequestBatch {
-        guard configuration.model == .schedule else {
-            throw .invalidConfiguration("a schedule stream needs model .schedule")
+        guard configuration.model.isStreamed else {
+            throw .invalidConfiguration("a schedule stream needs model .schedule or .closedStream")
         }
         let engine = try EngineHandle(configuration: configuration, requests: nil, routes: routes)
         let warmUpLimit = configuration.connectTimeout + .seconds(1)
+        // Open model: a full queue is retried every 0.5 ms (paced chunks may be small). Closed
+        // stream: the producer runs flat out and is mostly ahead, a queue of full chunks holds
+        // tens of milliseconds of sending, so the retry backs off up to 4 ms (fewer wake-ups
+        // taking CPU from the engine).
+        let longestRetry: Duration = configuration.model == .schedule ? .microseconds(500) : .milliseconds(4)
         return try EmissionRun(engine: engine, configuration: configuration) { engine in
-            await feed(engine, from: schedule, warmUpLimit: warmUpLimit)
+            await feed(engine, from: schedule, warmUpLimit: warmUpLimit, longestRetry: longestRetry)
         }
     }
 
@@ -52,9 +61,10 @@ public enum Emitter {
     /// Pushes batches into the engine's bounded queue; starts the engine after the first one.
     /// The second batch is asked for only once the run's clock has started (the connections are
     /// open), so a producer that times its batches by the clock never runs ahead of the engine's.
+    /// While the queue is full the push is retried after 0.5 ms, doubling up to `longestRetry`.
     /// Returns the producer's error message, if it threw.
     static func feed<S: AsyncSequence & Sendable>(
-        _ engine: EngineHandle, from schedule: S, warmUpLimit: Duration
+        _ engine: EngineHandle, from schedule: S, warmUpLimit: Duration, longestRetry: Duration = .microseconds(500)
     ) async -> String? where S.Element == RequestBatch {
         var started = false
         var failure: String?
@@ -79,12 +89,14 @@ public enum Emitter {
                 let box = Unmanaged.passRetained(PinnedBatch(batch))
                 var chunk = box.takeUnretainedValue().chunk(release: box.toOpaque())
                 var accepted = false
+                var retry = Duration.microseconds(500)
                 while true {
                     let rc = cemit_engine_push(engine.pointer, &chunk)
                     if rc == 0 { accepted = true; break }
                     if rc != -EAGAIN { break }
                     await startOnce()
-                    try? await Task.sleep(for: .microseconds(500))
+                    try? await Task.sleep(for: retry)
+                    retry = min(retry * 2, longestRetry)
                     if Task.isCancelled { break }
                 }
                 if !accepted { box.release(); break }

@@ -38,6 +38,9 @@ final class EngineHandle: @unchecked Sendable {
             cfg.rate = rate
         case .schedule:
             cfg.mode = Int32(CEMIT_MODE_SCHEDULE)
+        case .closedStream(let pipeline):
+            cfg.mode = Int32(CEMIT_MODE_STREAM_CLOSED)
+            cfg.pipeline = UInt32(pipeline)
         }
         switch configuration.backend {
         case .auto: cfg.backend = Int32(CEMIT_BACKEND_AUTO)

@@ -73,6 +73,7 @@ public struct LoadReport: Sendable, Codable, Equatable {
         case .closed(let depth): model = "closed"; pipeline = depth; target_rps = nil
         case .constantRate(let rate): model = "rate"; target_rps = rate; pipeline = nil
         case .schedule: model = "schedule"; target_rps = nil; pipeline = nil
+        case .closedStream(let depth): model = "closed"; pipeline = depth; target_rps = nil
         }
         connections = configuration.connections
         connected_at_start = result.connectedAtStart

@@ -96,7 +96,18 @@ int cemit_http_parse_eof(cemit_http_parser *p);
 /* ---------------------------------------------------------------------------------------- */
 
 enum { CEMIT_BACKEND_AUTO = 0, CEMIT_BACKEND_URING = 1, CEMIT_BACKEND_EPOLL = 2 };
-enum { CEMIT_MODE_CLOSED = 0, CEMIT_MODE_RATE = 1, CEMIT_MODE_SCHEDULE = 2 };
+/*
+ * Workload models.
+ *  - CLOSED: each connection sends its next `pipeline` requests (cycled from cfg.requests) as soon
+ *    as the previous ones are answered (wrk).
+ *  - RATE: open model, cfg.requests cycled at cfg.rate per second.
+ *  - SCHEDULE: open model, the pushed stream (cemit_engine_push) sent at each send_at_ns.
+ *  - STREAM_CLOSED: closed model over the pushed stream: each connection sends the stream's next
+ *    `pipeline` requests, in stream order, as soon as the previous ones are answered; send_at_ns is
+ *    ignored (no lateness is recorded; latency counts from the actual send). Connections are fixed
+ *    (cfg.connections). The run ends at the duration, the request limit or the end of the stream.
+ */
+enum { CEMIT_MODE_CLOSED = 0, CEMIT_MODE_RATE = 1, CEMIT_MODE_SCHEDULE = 2, CEMIT_MODE_STREAM_CLOSED = 3 };
 
 /** Error kinds, indexes into cemit_stats.errors. */
 enum {
@@ -124,9 +135,9 @@ typedef struct cemit_config {
     int mode;                   /* CEMIT_MODE_* */
     int backend;                /* CEMIT_BACKEND_* */
     uint32_t threads;           /* worker threads (>= 1) */
-    uint32_t connections;       /* closed: exact count; open: initial count */
+    uint32_t connections;       /* closed (and stream-closed): exact count; open: initial count */
     uint32_t max_connections;   /* open: growth limit (>= connections) */
-    uint32_t pipeline;          /* closed: requests in flight per connection (>= 1) */
+    uint32_t pipeline;          /* closed (and stream-closed): requests in flight per connection (>= 1) */
     double rate;                /* CEMIT_MODE_RATE: requests per second */
     int64_t duration_ns;        /* send window; 0: until the requests/stream are exhausted */
     uint64_t request_limit;     /* 0: unlimited */
@@ -136,7 +147,7 @@ typedef struct cemit_config {
     int64_t drain_ns;           /* after the send window, wait this long for outstanding responses */
     uint32_t route_count;       /* routes recorded separately (route ids >= count go to the last one) */
     uint32_t max_header_bytes;  /* response header limit (0: 8192) */
-    uint32_t queue_capacity;    /* schedule chunks buffered ahead (0: 8) */
+    uint32_t queue_capacity;    /* schedule / stream-closed chunks buffered ahead (0: 8) */
     /* CLOSED and RATE: requests cycled in order (copied at create). */
     const uint8_t *arena;
     size_t arena_length;

@@ -11,6 +11,13 @@ struct RunCommand: AsyncParsableCommand {
             body sizes) and sent on an open schedule that follows the profile's forecast at \
             --quantile (or its history when it has no forecast). Latency is measured from the \
             intended send time. Faulted requests (--faults) are recorded apart from clean ones.
+
+            With --max the closed model (wrk's) runs instead: each connection sends the next \
+            synthesized request as soon as the previous one is answered (--pipeline P: P at a \
+            time). The requests are the same stream in the same order (same seed, same requests; \
+            --shard still partitions it), their send times ignored; latency counts from the \
+            actual send. Options that only shape arrival times (--rate, --rate-scale, --quantile, \
+            --sampled-path, --time-compression, --sessions, --scenario) are refused with --max.
             """)
 
     @Argument(help: "The request profile (JSON written by `shadowcast profile`).")
@@ -18,6 +25,15 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: "Target URL, e.g. http://127.0.0.1:8080")
     var target: HTTPTargetURL
+
+    @Flag(name: .customLong("max"), help: "Closed model at maximum rate (wrk): each connection sends the next synthesized request as soon as the previous one is answered.")
+    var maxRate = false
+
+    @Option(help: "Closed model (--max): requests in flight per connection.")
+    var pipeline: Int = 1
+
+    @Option(help: "Closed model (--max): stop after this many requests.")
+    var requests: Int?
 
     @OptionGroup var synthesis: SynthesisArguments
     @OptionGroup var emitter: EmitterOptions
@@ -40,6 +56,15 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if !emitter.headers.isEmpty { throw ValidationError("-H/--header is not supported by run: headers come from the profile") }
+        guard (1...1024).contains(pipeline) else { throw ValidationError("--pipeline must be 1...1024") }
+        if let requests, requests < 1 { throw ValidationError("--requests must be at least 1") }
+        if maxRate {
+            let conflicts = ClosedRunStream.conflicts(synthesis: synthesis, autoscaling: autoscaling)
+            if !conflicts.isEmpty { throw ValidationError(conflicts.joined(separator: "\n")) }
+        } else {
+            if pipeline != 1 { throw ValidationError("--pipeline applies to the closed model (--max) only") }
+            if requests != nil { throw ValidationError("--requests applies to the closed model (--max) only") }
+        }
     }
 
     func run() async throws {
@@ -48,27 +73,44 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("\(profile): \(error)")
         }
         let hostHeader = (target.host.contains(":") ? "[\(target.host)]" : target.host) + (target.port == 80 ? "" : ":\(target.port)")
-        var configuration = emitter.configuration(target: target.target, model: .schedule)
+        var configuration = emitter.configuration(target: target.target, model: maxRate ? .closedStream(pipeline: pipeline) : .schedule)
         configuration.duration = synthesis.duration.duration
+        configuration.requestLimit = requests
         let schedule: SynthesizedSchedule
         let options: SynthesisOptions
         do {
-            options = try synthesis.options(host: hostHeader)
-            // Production follows the engine's clock: requests already later than the engine's
-            // late threshold when their chunk is produced are counted late, not rendered.
-            schedule = try SynthesizedSchedule(
-                profile: profileValue, options: options, pacing: SchedulePacing(lateThreshold: configuration.lateThreshold))
+            if maxRate {
+                // Closed model: the stream is produced as fast as the engine's queue takes it.
+                options = ClosedRunStream.options(try synthesis.options(host: hostHeader))
+                try ClosedRunStream.checkFaults(options.faults)
+                schedule = try SynthesizedSchedule(profile: profileValue, options: options)
+            } else {
+                options = try synthesis.options(host: hostHeader)
+                // Production follows the engine's clock: requests already later than the engine's
+                // late threshold when their chunk is produced are counted late, not rendered.
+                schedule = try SynthesizedSchedule(
+                    profile: profileValue, options: options, pacing: SchedulePacing(lateThreshold: configuration.lateThreshold))
+            }
         } catch let error as SynthesisError {
             throw ValidationError(error.description)
         }
-        let expected = schedule.plan.expectedRequests / Double(options.shard.count)
         let stderr = FileHandle.standardError
-        stderr.write(Data("""
-            run: \(profile) → \(target.text) for \(synthesis.duration.text), seed \(options.seed), shard \(options.shard)
-              rate follows: \(schedule.plan.source)
-              expected: \(Int(expected.rounded())) requests (\(String(format: "%.1f", expected / options.durationSeconds)) req/s mean) over \(schedule.routeNames.count) routes\(options.scenario.map { ", scenario '\($0.name)'" } ?? "")\(options.faults.map { ", \($0.rules.count) fault rule(s)" } ?? "")
+        let extras = "\(options.scenario.map { ", scenario '\($0.name)'" } ?? "")\(options.faults.map { ", \($0.rules.count) fault rule(s)" } ?? "")"
+        if maxRate {
+            stderr.write(Data("""
+                run: \(profile) → \(target.text) for \(synthesis.duration.text), seed \(options.seed), shard \(options.shard)
+                  closed model (--max): \(emitter.connections) connections × pipeline \(pipeline), \(emitter.threads) thread(s)\(requests.map { ", at most \($0) requests" } ?? ""); synthesized requests in stream order over \(schedule.routeNames.count) routes\(extras)
 
-            """.utf8))
+                """.utf8))
+        } else {
+            let expected = schedule.plan.expectedRequests / Double(options.shard.count)
+            stderr.write(Data("""
+                run: \(profile) → \(target.text) for \(synthesis.duration.text), seed \(options.seed), shard \(options.shard)
+                  rate follows: \(schedule.plan.source)
+                  expected: \(Int(expected.rounded())) requests (\(String(format: "%.1f", expected / options.durationSeconds)) req/s mean) over \(schedule.routeNames.count) routes\(extras)
+
+                """.utf8))
+        }
         do {
             let telemetry = try await metricsPort.start(verb: "run")
             let started = Date()

@@ -23,7 +23,8 @@ extension RunCommand {
                     o.succeeded ? "\(o.hook): applied" : "\(o.hook): \(o.error ?? "failed")"
                 } ?? "no hook ran"))
         }
-        let offered = plan.expectedRequests / Double(options.shard.count) / max(options.durationSeconds, 1e-9)
+        // The closed model (--max) offers no rate of its own: it sends as fast as it is answered.
+        let offered = maxRate ? nil : plan.expectedRequests / Double(options.shard.count) / max(options.durationSeconds, 1e-9)
         let summary = EmissionRunSummary(
             result: result, command: ["shadowcast"] + CommandLine.arguments.dropFirst(), target: target.text, started: started, ended: Date(),
             seed: options.seed, offeredRate: offered, latency: clean,

@@ -7,8 +7,8 @@ struct SynthesisArguments: ParsableArguments {
     @Option(name: .shortAndLong, help: "Run length, e.g. 30s, 10m, 1h.")
     var duration: DurationArgument = DurationArgument(argument: "1m")!
 
-    @Option(help: "Forecast quantile to follow (0…1).")
-    var quantile: Double = 0.5
+    @Option(help: "Forecast quantile to follow (0…1, default 0.5).")
+    var quantile: Double?
 
     @Flag(help: "Follow a sampled path between the forecast's quantiles instead of one quantile.")
     var sampledPath = false
@@ -54,7 +54,7 @@ struct SynthesisArguments: ParsableArguments {
 
     func validate() throws {
         guard duration.duration > .zero else { throw ValidationError("--duration must be positive") }
-        guard (0...1).contains(quantile) else { throw ValidationError("--quantile must be within 0…1") }
+        if let quantile, !(0...1).contains(quantile) { throw ValidationError("--quantile must be within 0…1") }
         if rate != nil && rateScale != nil { throw ValidationError("--rate and --rate-scale exclude each other") }
         if let rate, !(rate > 0) || !rate.isFinite { throw ValidationError("--rate must be a positive number of requests per second") }
         if let rateScale, !(rateScale > 0) || !rateScale.isFinite { throw ValidationError("--rate-scale must be positive") }
@@ -80,7 +80,7 @@ struct SynthesisArguments: ParsableArguments {
         var o = SynthesisOptions()
         o.seed = seed
         o.durationSeconds = Double(duration.duration.components.seconds) + Double(duration.duration.components.attoseconds) / 1e18
-        o.curve = sampledPath ? .sampledPath : .quantile(quantile)
+        o.curve = sampledPath ? .sampledPath : .quantile(quantile ?? 0.5)
         o.arrivals = sessions ? .sessions : .open
         if let rate { o.rate = .absolute(rate) } else if let rateScale { o.rate = .scale(rateScale) }
         o.timeCompression = timeCompression

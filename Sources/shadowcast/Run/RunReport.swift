@@ -13,6 +13,10 @@ import Shadowcast
 /// `late_skipped`, the requests the producer found already late and never rendered
 /// (``SchedulePacing``; not attributed to routes, so `routes.*.late` are the emitter's).
 ///
+/// With `--max` (closed model) `model` is `"closed"` and `pipeline` is set (as in `load --max`);
+/// `scheduled` is then the requests synthesized for this shard, sent or still queued ahead of the
+/// engine when the run ended, and `late` / `late_skipped` are 0 (send times are ignored).
+///
 /// `latency_ms`, `histogram_us` and `errors` cover clean requests only (the SLO view); faulted
 /// requests are recorded under their own `fault:<kind>` routes and summarised in `faults`.
 struct RunReport: Encodable {
