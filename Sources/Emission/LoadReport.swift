@@ -61,6 +61,12 @@ public struct LoadReport: Sendable, Codable, Equatable {
     public var per_second: [SecondReport]
     public var bytes_sent: UInt64
     public var bytes_received: UInt64
+    /// The send warm-up before the measured run (`--warmup`): its requests are in none of the
+    /// other fields (absent when the run had none).
+    public var warmup: EmissionWarmup?
+    /// TCP congestion control in effect on the connections, read back from the kernel (absent
+    /// when no connection opened).
+    public var tcp_congestion: String?
 
     /// Builds the report of a finished run.
     public init(result: EmissionResult, configuration: EmissionConfiguration) {
@@ -115,5 +121,7 @@ public struct LoadReport: Sendable, Codable, Equatable {
         }
         bytes_sent = result.bytesSent
         bytes_received = result.bytesReceived
+        warmup = result.sendWarmup
+        tcp_congestion = result.tcpCongestion
     }
 }
