@@ -92,6 +92,7 @@ extension EmissionSnapshot {
             intervalSent: current.sent &- previous.sent,
             intervalErrors: current.errorCounts.total &- previous.errorCounts.total,
             intervalSeconds: seconds,
-            intervalMeanLatencyMicros: completed > 0 ? Double(latencySum) / Double(completed) / 1000 : 0)
+            intervalMeanLatencyMicros: completed > 0 ? Double(latencySum) / Double(completed) / 1000 : 0,
+            warmupSent: current.warmup_sent, warmupLate: current.warmup_late)
     }
 }

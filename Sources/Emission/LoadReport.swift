@@ -27,6 +27,10 @@ public struct LoadReport: Sendable, Codable, Equatable {
         /// Requests of this interval sent later than the late threshold (absent in older files):
         /// shows when in the run lateness happened.
         public var late: UInt64?
+        /// Runs with a send warm-up only: warm-up requests sent and sent late in this interval
+        /// (rows taken during the warm-up have t_s 0 and only these counts).
+        public var warmup_sent: UInt64?
+        public var warmup_late: UInt64?
     }
 
     public var target: String
@@ -112,12 +116,15 @@ public struct LoadReport: Sendable, Codable, Equatable {
                 histogram_us: route.latency.bucketPairs)
         }
         self.routes = routes
-        var lateBefore: UInt64 = 0
+        var lateBefore: UInt64 = 0, warmupSentBefore: UInt64 = 0, warmupLateBefore: UInt64 = 0
+        let hasWarmup = result.sendWarmup != nil
         per_second = result.perSecond.map { snapshot in
-            defer { lateBefore = snapshot.late }
+            defer { lateBefore = snapshot.late; warmupSentBefore = snapshot.warmupSent; warmupLateBefore = snapshot.warmupLate }
             return SecondReport(t_s: snapshot.elapsedSeconds, rps: snapshot.intervalRate, sent: snapshot.intervalSent,
                                 errors: snapshot.intervalErrors, mean_latency_ms: snapshot.intervalMeanLatencyMicros / 1000,
-                                late: snapshot.late &- lateBefore)
+                                late: snapshot.late &- lateBefore,
+                                warmup_sent: hasWarmup ? snapshot.warmupSent &- warmupSentBefore : nil,
+                                warmup_late: hasWarmup ? snapshot.warmupLate &- warmupLateBefore : nil)
         }
         bytes_sent = result.bytesSent
         bytes_received = result.bytesReceived

@@ -76,6 +76,10 @@ struct TransportOptionTests {
         #expect(sink.requestsAnswered == result.requests + warmup.completed)
         let report = LoadReport(result: result, configuration: configuration)
         #expect(report.warmup == warmup)
+        // The per-interval view shows the warm-up's own counts, never mixed into the run's.
+        let perSecondWarmup = report.per_second.compactMap(\.warmup_sent).reduce(0, +)
+        #expect(perSecondWarmup <= warmup.sent)
+        #expect(report.per_second.allSatisfy { $0.warmup_sent != nil })
         #expect(report.requests == result.requests)
     }
 

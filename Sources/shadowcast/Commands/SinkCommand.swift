@@ -57,7 +57,8 @@ struct SinkCommand: AsyncParsableCommand {
             try? await Task.sleep(for: .milliseconds(200))
         }
         let answered = sink.requestsAnswered, connections = sink.connectionsAccepted
+        let congestion = sink.tcpCongestionInEffect.map { " (TCP \($0))" } ?? ""
         sink.stop()
-        print("sink stopped: \(answered) requests answered on \(connections) connections")
+        print("sink stopped: \(answered) requests answered on \(connections) connections\(congestion)")
     }
 }
