@@ -174,7 +174,7 @@ static cemit_conn *free_pop(cemit_worker *w) {
 static void conn_send(cemit_worker *w, cemit_conn *c, uint32_t flags, int64_t now) {
     c->sending = 1;
     c->out_off = 0;
-    add(&w->stats.bytes_sent, c->out_len);
+    if (!(flags & CEMIT_INFLIGHT_WARMUP)) add(&w->stats.bytes_sent, c->out_len); /* warm-up bytes are not the run's */
     if (flags & (CEMIT_FLAG_RESET | CEMIT_FLAG_ABANDON))
         c->fault = (flags & CEMIT_FLAG_RESET) ? CEMIT_FLAG_RESET : CEMIT_FLAG_ABANDON;
     uint32_t drip_ms = (flags & CEMIT_FLAG_DRIP) ? CEMIT_FLAG_PARAM(flags) : 0;
@@ -196,7 +196,7 @@ static inline void push_inflight(cemit_worker *w, cemit_conn *c, int64_t intende
     f->intended = intended;
     f->sent = now;
     f->route = r->route;
-    f->flags = (r->flags & ~CEMIT_INFLIGHT_HEAD) |
+    f->flags = (r->flags & ~(CEMIT_INFLIGHT_HEAD | CEMIT_INFLIGHT_WARMUP)) |
                (cemit_http_request_is_head(arena + r->offset, r->length) ? CEMIT_INFLIGHT_HEAD : 0);
     c->inflight_count++;
     w->inflight_total++;
@@ -217,7 +217,7 @@ static void feed_closed(cemit_worker *w, cemit_conn *c, int64_t now) {
         w->cursor++;
         memcpy(c->out + len, e->arena + r->offset, r->length);
         len += r->length;
-        flags |= r->flags;
+        flags |= r->flags & ~CEMIT_INFLIGHT_WARMUP;
         push_inflight(w, c, now, now, r, e->arena);
     }
     c->out_len = len;
@@ -320,7 +320,9 @@ void cemit_on_recv(cemit_worker *w, cemit_conn *c, const uint8_t *data, int res)
         }
         return;
     }
-    add(&w->stats.bytes_received, (uint64_t)res);
+    /* A read answering a warm-up request (its oldest outstanding one) is the warm-up's, not the run's. */
+    if (!c->inflight_count || !(c->inflight[c->inflight_head].flags & CEMIT_INFLIGHT_WARMUP))
+        add(&w->stats.bytes_received, (uint64_t)res);
     size_t pos = 0, len = (size_t)res;
     while (pos < len) {
         if (!c->inflight_count) { conn_fail(w, c, CEMIT_ERR_PARSE, 1, now); return; }
@@ -433,7 +435,7 @@ static int64_t dispatch_open(cemit_worker *w, int64_t now) {
                 w->route_late[route_of(w, r->route)]++;
             }
             advance_request(w);
-            w->budget--;
+            if (!warmup) w->budget--; /* a request limit counts the measured run only */
             continue;
         }
         if (r->length == 0 || (arena == e->arena ? 0 : 0)) { advance_request(w); w->budget--; continue; }
@@ -448,7 +450,7 @@ static int64_t dispatch_open(cemit_worker *w, int64_t now) {
         if (ensure_out(c, r->length) < 0) { conn_fail(w, c, CEMIT_ERR_OTHER, 1, now); continue; }
         memcpy(c->out, arena + r->offset, r->length);
         c->out_len = r->length;
-        uint32_t flags = r->flags;
+        uint32_t flags = r->flags & ~CEMIT_INFLIGHT_WARMUP;
         push_inflight(w, c, w->start_ns + intended, now, r, arena);
         if (warmup) {
             c->inflight[(c->inflight_head + c->inflight_count - 1) % c->inflight_cap].flags |= CEMIT_INFLIGHT_WARMUP;
@@ -457,10 +459,10 @@ static int64_t dispatch_open(cemit_worker *w, int64_t now) {
         } else {
             record_lateness(w, rel - intended, r->route);
             add(&w->stats.sent, 1);
+            w->budget--;
         }
-        w->budget--;
         advance_request(w);
-        conn_send(w, c, flags, now);
+        conn_send(w, c, flags | (warmup ? CEMIT_INFLIGHT_WARMUP : 0), now);
     }
 }
 

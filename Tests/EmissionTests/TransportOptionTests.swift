@@ -83,6 +83,22 @@ struct TransportOptionTests {
         #expect(report.requests == result.requests)
     }
 
+    @Test("a request limit counts the measured run only, not the warm-up", arguments: backends)
+    func warmupOutsideRequestLimit(backend: EmissionConfiguration.Backend) async throws {
+        let sink = try HTTPSink(backend: backend)
+        defer { sink.stop() }
+        var configuration = loopbackConfiguration(port: sink.port, model: .constantRate(2000), backend: backend, connections: 2)
+        configuration.warmup = .milliseconds(100)
+        configuration.duration = .seconds(5)
+        configuration.requestLimit = 150
+        let result = try await Emitter.run(configuration, requests: getBatch())
+        let warmup = try #require(result.sendWarmup)
+        #expect(warmup.sent + warmup.errors >= 200)
+        #expect(result.sent + result.errors.timeout == 150)
+        #expect(result.bytesSent == result.sent * UInt64(getBatch().arena.count))
+        #expect(sink.requestsAnswered == result.requests + warmup.completed)
+    }
+
     @Test("a warm-up is refused outside the constant-rate model")
     func warmupOnlyForRate() throws {
         var configuration = EmissionConfiguration(target: .loopback(port: 1), model: .closed(pipeline: 1))
