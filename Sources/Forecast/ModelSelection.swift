@@ -26,8 +26,12 @@ enum Selector {
         let snaive = metrics.first { $0.name == "seasonal_naive" }
         var reason = "lowest backtest MASE \(fmt(best.m.mase)) over \(best.m.origins) origins x \(best.m.steps / max(1, best.m.origins)) steps (\(others))"
         if let snaive, best.name != "seasonal_naive" {
-            let gain = 100 * (1 - best.m.mase / max(snaive.m.mase, 1e-12))
-            reason += gain > 0.05 ? String(format: "; %.1f%% better than seasonal naive", gain) : "; ties seasonal naive"
+            if snaive.m.mase < 1e-9 {
+                reason += "; ties seasonal naive (both exact on the backtest)"
+            } else {
+                let gain = 100 * (1 - best.m.mase / snaive.m.mase)
+                reason += gain > 0.05 ? String(format: "; %.1f%% better than seasonal naive", gain) : "; ties seasonal naive"
+            }
         }
         return (best.name, reason)
     }

@@ -25,14 +25,17 @@ public struct TimeSeriesLoadReport: Sendable, Equatable, Codable {
 public enum TimeSeriesLoadError: Error, Equatable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case badRow(path: String, line: Int, reason: String)
-    case tooFewRows(path: String, rows: Int)
+    /// Fewer than 3 usable rows; `skipped` rows were rejected, the first of them `firstSkipped`.
+    case tooFewRows(path: String, rows: Int, skipped: Int = 0, firstSkipped: SkippedRow? = nil)
     case tooLong(path: String, steps: Int)
 
     public var description: String {
         switch self {
         case let .unreadable(path, reason): return "\(path): cannot read: \(reason)"
         case let .badRow(path, line, reason): return "\(path):\(line): \(reason)"
-        case let .tooFewRows(path, rows): return "\(path): \(rows) usable rows; at least 3 are needed"
+        case let .tooFewRows(path, rows, skipped, first):
+            let why = first.map { "; \(skipped) row(s) skipped, the first at \($0)" } ?? ""
+            return "\(path): \(rows) usable rows\(why); at least 3 are needed"
         case let .tooLong(path, steps): return "\(path): \(steps) steps at this step size (limit 10,000,000); pass a larger --step"
         }
     }
@@ -88,7 +91,10 @@ public enum TimeSeriesCSV {
             rows.append((t, v))
         }
         report.rowsRead = rows.count
-        guard rows.count >= 3 else { throw TimeSeriesLoadError.tooFewRows(path: path, rows: rows.count) }
+        guard rows.count >= 3 else {
+            throw TimeSeriesLoadError.tooFewRows(
+                path: path, rows: rows.count, skipped: report.skipped.count, firstSkipped: report.skipped.first)
+        }
         if !zip(rows, rows.dropFirst()).allSatisfy({ $0.t <= $1.t }) { rows.sort { $0.t < $1.t } }
         let resolvedStep: Double
         if let step { resolvedStep = step } else {

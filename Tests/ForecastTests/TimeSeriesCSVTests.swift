@@ -36,6 +36,22 @@ import Testing
         #expect(throws: TimeSeriesLoadError.tooFewRows(path: "<input>", rows: 1)) { try TimeSeriesCSV.parse("a,b\n2024-01-01 00:00:00,1", name: "t") }
     }
 
+    @Test("a file whose rows are all rejected says why, with the first rejected line")
+    func tooFewRowsNamesTheFirstSkippedRow() {
+        // Space-separated: every data row is one field.
+        let csv = "timestamp value\n1714521600 5\n1714521900 6\n1714522200 7\n"
+        do {
+            _ = try TimeSeriesCSV.parse(csv, name: "t", path: "spaces.csv")
+            Issue.record("expected an error")
+        } catch let e as TimeSeriesLoadError {
+            #expect(e == .tooFewRows(path: "spaces.csv", rows: 0, skipped: 4,
+                                     firstSkipped: SkippedRow(line: 1, reason: "expected `timestamp,value`, found 1 field(s)")))
+            #expect(e.description.contains("4 row(s) skipped, the first at line 1: expected `timestamp,value`"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
     @Test func coarserStepSumsCounts() throws {
         let csv = (0..<10).map { "2024-05-01 00:0\($0):00,1" }.joined(separator: "\n")
         let (s, report) = try TimeSeriesCSV.parse(csv, name: "t", step: 300)

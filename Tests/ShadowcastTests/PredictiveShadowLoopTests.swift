@@ -63,6 +63,34 @@ struct PredictiveShadowLoopTests {
         #expect(step4.predictedRate == 50 && step4.actualRate == 50)
     }
 
+    @Test("synthetic traffic the box cannot send in time is counted late, per step and in all")
+    func countsLateSyntheticTraffic() async throws {
+        let secondary = try HTTPSink(host: "127.0.0.1", port: 0)
+        defer { secondary.stop() }
+        // The forecast asks for 2 million req/s ahead: far beyond what two cores send, so
+        // synthesis skips what is already late and the emitter sends late; both are counted.
+        var configuration = PredictiveShadowLoopConfiguration(step: .milliseconds(200), predictAhead: .milliseconds(200))
+        configuration.steps = 3
+        configuration.pacing = .backToBack
+        var synthetic = PredictiveShadowLoopConfiguration.Synthetic(target: .loopback(port: secondary.port), host: "shop.test")
+        synthetic.connections = 4
+        synthetic.maxRate = 5_000_000
+        configuration.synthetic = synthetic
+        let plan = PlannedLoadForecaster(points: [LoadForecastPoint(time: 0, rate: 2_000_000, upperRate: 2_000_000)])
+        let traffic = LiveTraffic(stepSeconds: 0.2)
+        let now = Date().timeIntervalSince1970
+        traffic.ingest(Self.exchanges(10, at: now))
+        let loop = try PredictiveShadowLoop(configuration: configuration, forecaster: plan, traffic: traffic)
+        let summary = await loop.run { record in traffic.ingest(Self.exchanges(10, at: now + record.time)) }
+        #expect(summary.stepsRun == 3)
+        #expect(summary.syntheticAnswered > 0)
+        // Two cores cannot send 400,000 requests in 0.2 s: most of each step is late.
+        #expect(summary.syntheticLate > 100_000, "late: \(summary.syntheticLate)")
+        #expect(summary.syntheticLate >= summary.steps.reduce(0) { $0 + $1.syntheticLate })
+        #expect(summary.steps.contains { $0.syntheticLate > 0 })
+        #expect(summary.text().contains("\(summary.syntheticLate) late"))
+    }
+
     @Test("the adaptive forecaster collects during warm-up, then forecasts near a steady rate and keeps adapting")
     func adaptiveForecasterWarmsUp() {
         var forecaster = AdaptiveLoadForecaster(stepSeconds: 1, aheadSeconds: 3, warmupSteps: 10)

@@ -21,6 +21,8 @@ public struct PredictiveLoopSummary: Sendable, Equatable, Codable {
     public var syntheticAnswered: Int
     /// Synthetic requests that failed in all.
     public var syntheticErrors: Int
+    /// Synthetic requests sent late or skipped as already late, in all.
+    public var syntheticLate: Int
     /// Replicas at the end.
     public var finalReplicas: Int
 
@@ -40,8 +42,8 @@ public struct PredictiveLoopSummary: Sendable, Equatable, Codable {
     /// the steps that scaled) and the scaling events.
     public func text(maxRows: Int = 30) -> String {
         func rate(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "-" }
-        var lines = [String(format: "predictive loop: %d steps of %g s, playing %g s ahead; synthetic to the secondary: %d answered, %d failed",
-                            stepsRun, stepSeconds, predictAheadSeconds, syntheticAnswered, syntheticErrors)]
+        var lines = [String(format: "predictive loop: %d steps of %g s, playing %g s ahead; synthetic to the secondary: %d answered, %d failed, %d late",
+                            stepsRun, stepSeconds, predictAheadSeconds, syntheticAnswered, syntheticErrors, syntheticLate)]
         if let mae = meanAbsoluteError { lines.append(String(format: "prediction error (mean absolute, predicted vs actual): %.2f req/s", mae)) }
         if droppedSteps > 0 { lines.append("(\(droppedSteps) older steps not kept)") }
         if skippedSteps > 0 { lines.append("(\(skippedSteps) steps skipped: the process was not scheduled in time)") }

@@ -106,9 +106,9 @@ public final class PredictiveShadowLoop: Service, Sendable {
         var records: [PredictiveStepRecord] = []
         var dropped = 0
         var pending: [Int: Double] = [:]
-        var inFlight: EmissionRun?
+        var inFlight: AheadRun?
         var replicas = c.initialReplicas
-        var answered = 0, failed = 0
+        var answered = 0, failed = 0, late = 0
         var step = 0, stepsRun = 0, skipped = 0
         let start = ContinuousClock.now
         steps: while c.steps.map({ step < $0 }) ?? true {
@@ -161,13 +161,12 @@ public final class PredictiveShadowLoop: Service, Sendable {
                     }
                 }
             }
-            var stepAnswered = 0, stepFailed = 0
+            var played = AheadRun.Outcome(answered: 0, errors: 0, late: 0)
             if let previous {
-                let result = await previous.result()
-                stepAnswered = Int(result.requests)
-                stepFailed = Int(result.errors.total)
-                answered += stepAnswered
-                failed += stepFailed
+                played = await previous.outcome()
+                answered += played.answered
+                failed += played.errors
+                late += played.late
             }
 
             var scaling: PredictiveStepRecord.Scaling?
@@ -186,7 +185,8 @@ public final class PredictiveShadowLoop: Service, Sendable {
             let record = PredictiveStepRecord(
                 step: step, time: t, actualRate: actual, predictedRate: predictedNow,
                 predictedAheadRate: ahead?.rate, predictedAheadUpperRate: ahead?.upperRate,
-                syntheticRate: syntheticRate, syntheticAnswered: stepAnswered, syntheticErrors: stepFailed,
+                syntheticRate: syntheticRate, syntheticAnswered: played.answered, syntheticErrors: played.errors,
+                syntheticLate: played.late,
                 replicas: replicas, scaling: scaling, note: notes.isEmpty ? nil : notes.joined(separator: "; "))
             if records.count >= c.maxRecordedSteps {
                 records.removeFirst()
@@ -197,14 +197,16 @@ public final class PredictiveShadowLoop: Service, Sendable {
         }
         if let inFlight {
             inFlight.stop()
-            let result = await inFlight.result()
-            answered += Int(result.requests)
-            failed += Int(result.errors.total)
+            let played = await inFlight.outcome()
+            answered += played.answered
+            failed += played.errors
+            late += played.late
         }
         forecaster.withLock { $0 = model }
         let summary = PredictiveLoopSummary(
             stepSeconds: stepSeconds, predictAheadSeconds: aheadSeconds, stepsRun: stepsRun, skippedSteps: skipped,
-            steps: records, droppedSteps: dropped, syntheticAnswered: answered, syntheticErrors: failed, finalReplicas: replicas)
+            steps: records, droppedSteps: dropped, syntheticAnswered: answered, syntheticErrors: failed, syntheticLate: late,
+            finalReplicas: replicas)
         outcome.withLock { $0 = summary }
         return summary
     }

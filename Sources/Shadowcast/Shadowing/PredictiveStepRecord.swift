@@ -34,6 +34,9 @@ public struct PredictiveStepRecord: Sendable, Equatable, Codable {
     public var syntheticAnswered: Int
     /// Synthetic requests of that run that failed (connect, timeout, reset, parse).
     public var syntheticErrors: Int
+    /// Synthetic requests of that run sent late or, already late when synthesized, not sent
+    /// (the box could not keep the pace).
+    public var syntheticLate: Int
     /// Replicas after this step's autoscaling.
     public var replicas: Int
     /// The scaling decision of this step, when it changed the replica count.
