@@ -119,12 +119,13 @@ public struct LoadReport: Sendable, Codable, Equatable {
         var lateBefore: UInt64 = 0, warmupSentBefore: UInt64 = 0, warmupLateBefore: UInt64 = 0
         let hasWarmup = result.sendWarmup != nil
         per_second = result.perSecond.map { snapshot in
-            defer { lateBefore = snapshot.late; warmupSentBefore = snapshot.warmupSent; warmupLateBefore = snapshot.warmupLate }
+            let warmupSent = snapshot.warmupSent ?? 0, warmupLate = snapshot.warmupLate ?? 0
+            defer { lateBefore = snapshot.late; warmupSentBefore = warmupSent; warmupLateBefore = warmupLate }
             return SecondReport(t_s: snapshot.elapsedSeconds, rps: snapshot.intervalRate, sent: snapshot.intervalSent,
                                 errors: snapshot.intervalErrors, mean_latency_ms: snapshot.intervalMeanLatencyMicros / 1000,
                                 late: snapshot.late &- lateBefore,
-                                warmup_sent: hasWarmup ? snapshot.warmupSent &- warmupSentBefore : nil,
-                                warmup_late: hasWarmup ? snapshot.warmupLate &- warmupLateBefore : nil)
+                                warmup_sent: hasWarmup ? warmupSent &- warmupSentBefore : nil,
+                                warmup_late: hasWarmup ? warmupLate &- warmupLateBefore : nil)
         }
         bytes_sent = result.bytesSent
         bytes_received = result.bytesReceived
