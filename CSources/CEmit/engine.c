@@ -17,6 +17,7 @@ _Static_assert(sizeof(cemit_request) == 24, "cemit_request mirrors Traffic.Reque
 #define SPIN_NS 50000LL /* busy-poll budget before blocking while responses are outstanding */
 #endif
 
+
 static inline void cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
@@ -66,6 +67,12 @@ static void count_error(cemit_worker *w, int kind, uint32_t route) {
     w->route_errors[(size_t)route_of(w, route) * CEMIT_ERR_KINDS + kind]++;
 }
 
+/* An error of one request: a warm-up request's goes to the warm-up counters, not the run's. */
+static void count_request_error(cemit_worker *w, int kind, const cemit_inflight *f) {
+    if (f->flags & CEMIT_INFLIGHT_WARMUP) add(&w->stats.warmup_errors, 1);
+    else count_error(w, kind, f->route);
+}
+
 static void record_lateness(cemit_worker *w, int64_t lateness, uint32_t route) {
     if (lateness < 0) lateness = 0;
     hist_of(w, CEMIT_HIST_LATENESS, w->engine->routes)[cemit_hist_index((uint64_t)lateness)]++;
@@ -99,10 +106,11 @@ static void conn_fail(cemit_worker *w, cemit_conn *c, int kind, int count_idle, 
     if (c->inflight_count) {
         for (uint32_t k = 0; k < c->inflight_count; k++) {
             cemit_inflight *f = &c->inflight[(c->inflight_head + k) % c->inflight_cap];
-            count_error(w, kind, f->route);
+            count_request_error(w, kind, f);
         }
     } else if (count_idle) {
-        count_error(w, kind, 0);
+        if (w->start_ns && now < w->start_ns) add(&w->stats.warmup_errors, 1); /* during the send warm-up */
+        else count_error(w, kind, 0);
     }
     conn_close(w, c, 0);
     c->backoff_ms = c->backoff_ms ? (c->backoff_ms * 2 > 1000 ? 1000 : c->backoff_ms * 2) : 10;
@@ -126,6 +134,8 @@ static void conn_open(cemit_worker *w, cemit_conn *c, int64_t now) {
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (e->cfg.tcp_congestion[0]) /* checked at create: it was accepted then */
+        setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, e->cfg.tcp_congestion, (socklen_t)strlen(e->cfg.tcp_congestion));
     c->fd = fd;
     c->state = C_CONNECTING;
     c->deadline = now + e->cfg.connect_timeout_ns;
@@ -169,7 +179,7 @@ static cemit_conn *free_pop(cemit_worker *w) {
 static void conn_send(cemit_worker *w, cemit_conn *c, uint32_t flags, int64_t now) {
     c->sending = 1;
     c->out_off = 0;
-    add(&w->stats.bytes_sent, c->out_len);
+    if (!(flags & CEMIT_INFLIGHT_WARMUP)) add(&w->stats.bytes_sent, c->out_len); /* warm-up bytes are not the run's */
     if (flags & (CEMIT_FLAG_RESET | CEMIT_FLAG_ABANDON))
         c->fault = (flags & CEMIT_FLAG_RESET) ? CEMIT_FLAG_RESET : CEMIT_FLAG_ABANDON;
     uint32_t drip_ms = (flags & CEMIT_FLAG_DRIP) ? CEMIT_FLAG_PARAM(flags) : 0;
@@ -191,7 +201,7 @@ static inline void push_inflight(cemit_worker *w, cemit_conn *c, int64_t intende
     f->intended = intended;
     f->sent = now;
     f->route = r->route;
-    f->flags = (r->flags & ~CEMIT_INFLIGHT_HEAD) |
+    f->flags = (r->flags & ~(CEMIT_INFLIGHT_HEAD | CEMIT_INFLIGHT_WARMUP)) |
                (cemit_http_request_is_head(arena + r->offset, r->length) ? CEMIT_INFLIGHT_HEAD : 0);
     c->inflight_count++;
     w->inflight_total++;
@@ -212,7 +222,7 @@ static void feed_closed(cemit_worker *w, cemit_conn *c, int64_t now) {
         w->cursor++;
         memcpy(c->out + len, e->arena + r->offset, r->length);
         len += r->length;
-        flags |= r->flags;
+        flags |= r->flags & ~CEMIT_INFLIGHT_WARMUP;
         push_inflight(w, c, now, now, r, e->arena);
     }
     c->out_len = len;
@@ -244,6 +254,11 @@ void cemit_on_connect(cemit_worker *w, cemit_conn *c, int res) {
         return;
     }
     c->state = C_READY;
+    if (!w->congestion[0]) { /* once per worker: what the kernel applied */
+        socklen_t len = sizeof w->congestion - 1;
+        if (getsockopt(c->fd, IPPROTO_TCP, TCP_CONGESTION, w->congestion, &len) < 0) w->congestion[0] = 0;
+        else w->congestion[len < sizeof w->congestion ? len : sizeof w->congestion - 1] = 0;
+    }
     add(&w->stats.connects, 1);
     if (w->ops->start_recv(w, c) < 0) { conn_fail(w, c, CEMIT_ERR_OTHER, 1, now); return; }
     conn_idle(w, c, now);
@@ -279,6 +294,8 @@ static void complete_one(cemit_worker *w, cemit_conn *c, int status, int64_t now
     c->inflight_head = (c->inflight_head + 1) % c->inflight_cap;
     c->inflight_count--;
     w->inflight_total--;
+    c->backoff_ms = 0;
+    if (f->flags & CEMIT_INFLIGHT_WARMUP) { add(&w->stats.warmup_completed, 1); return; }
     uint32_t route = route_of(w, f->route), total = w->engine->routes;
     int64_t lat = now - f->intended, svc = now - f->sent;
     if (lat < 0) lat = 0;
@@ -311,7 +328,9 @@ void cemit_on_recv(cemit_worker *w, cemit_conn *c, const uint8_t *data, int res)
         }
         return;
     }
-    add(&w->stats.bytes_received, (uint64_t)res);
+    /* A read answering a warm-up request (its oldest outstanding one) is the warm-up's, not the run's. */
+    if (!c->inflight_count || !(c->inflight[c->inflight_head].flags & CEMIT_INFLIGHT_WARMUP))
+        add(&w->stats.bytes_received, (uint64_t)res);
     size_t pos = 0, len = (size_t)res;
     while (pos < len) {
         if (!c->inflight_count) { conn_fail(w, c, CEMIT_ERR_PARSE, 1, now); return; }
@@ -320,7 +339,7 @@ void cemit_on_recv(cemit_worker *w, cemit_conn *c, const uint8_t *data, int res)
         size_t used = 0;
         int rc = cemit_http_parse(&c->parser, data + pos, len - pos, &used);
         if (rc < 0) {
-            count_error(w, CEMIT_ERR_PARSE, c->inflight[c->inflight_head].route);
+            count_request_error(w, CEMIT_ERR_PARSE, &c->inflight[c->inflight_head]);
             c->inflight_head = (c->inflight_head + 1) % c->inflight_cap;
             c->inflight_count--;
             w->inflight_total--;
@@ -371,7 +390,8 @@ static bool next_request(cemit_worker *w, const cemit_request **req, const uint8
         uint64_t g = w->rate_index * e->cfg.threads + w->id;
         *req = &e->requests[g % e->cfg.request_count];
         *arena = e->arena;
-        *intended = (int64_t)((double)g * (1e9 / e->cfg.rate));
+        /* Negative during the send warm-up: the measured run starts at 0. */
+        *intended = (int64_t)((double)g * (1e9 / e->cfg.rate)) - e->cfg.warmup_send_ns;
         return true;
     }
     while (!w->has_chunk) {
@@ -459,12 +479,18 @@ static int64_t dispatch_open(cemit_worker *w, int64_t now) {
         if (!next_request(w, &r, &arena, &intended)) return w->stream_done ? INT64_MAX : now + 200000;
         if (intended >= window_rel) return INT64_MAX;
         if (intended > rel) return w->start_ns + intended;
+        bool warmup = intended < 0;
         if (rel - intended > e->cfg.request_timeout_ns) { /* could not be sent in time */
-            count_error(w, CEMIT_ERR_TIMEOUT, r->route);
-            add(&w->stats.late, 1);
-            w->route_late[route_of(w, r->route)]++;
+            if (warmup) {
+                add(&w->stats.warmup_errors, 1);
+                add(&w->stats.warmup_late, 1);
+            } else {
+                count_error(w, CEMIT_ERR_TIMEOUT, r->route);
+                add(&w->stats.late, 1);
+                w->route_late[route_of(w, r->route)]++;
+            }
             advance_request(w);
-            w->budget--;
+            if (!warmup) w->budget--; /* a request limit counts the measured run only */
             continue;
         }
         if (r->length == 0 || (arena == e->arena ? 0 : 0)) { advance_request(w); w->budget--; continue; }
@@ -479,13 +505,19 @@ static int64_t dispatch_open(cemit_worker *w, int64_t now) {
         if (ensure_out(c, r->length) < 0) { conn_fail(w, c, CEMIT_ERR_OTHER, 1, now); continue; }
         memcpy(c->out, arena + r->offset, r->length);
         c->out_len = r->length;
-        uint32_t flags = r->flags;
+        uint32_t flags = r->flags & ~CEMIT_INFLIGHT_WARMUP;
         push_inflight(w, c, w->start_ns + intended, now, r, arena);
-        record_lateness(w, rel - intended, r->route);
-        add(&w->stats.sent, 1);
-        w->budget--;
+        if (warmup) {
+            c->inflight[(c->inflight_head + c->inflight_count - 1) % c->inflight_cap].flags |= CEMIT_INFLIGHT_WARMUP;
+            if (rel - intended > e->cfg.late_threshold_ns) add(&w->stats.warmup_late, 1);
+            add(&w->stats.warmup_sent, 1);
+        } else {
+            record_lateness(w, rel - intended, r->route);
+            add(&w->stats.sent, 1);
+            w->budget--;
+        }
         advance_request(w);
-        conn_send(w, c, flags, now);
+        conn_send(w, c, flags | (warmup ? CEMIT_INFLIGHT_WARMUP : 0), now);
     }
 }
 
@@ -574,7 +606,9 @@ static void warm_up(cemit_worker *w) {
 static void start_clock(cemit_worker *w) {
     cemit_engine *e = w->engine;
     if (atomic_fetch_sub(&e->warming, 1) == 1) {
-        atomic_store(&e->start_ns, cemit_now_ns());
+        /* With a send warm-up the measured clock starts once it is over; the rate schedule
+         * (relative to the clock) begins warmup_send_ns earlier, i.e. now. */
+        atomic_store(&e->start_ns, cemit_now_ns() + e->cfg.warmup_send_ns);
     } else {
         while (!atomic_load(&e->start_ns)) w->ops->poll(w, 100000);
     }
@@ -647,7 +681,10 @@ static void *worker_main(void *arg) {
             int got = 0;
             while (!got && cemit_now_ns() < spin_until) {
                 got = w->ops->poll(w, 0);
-                if (!got) cpu_relax(); /* io_uring can answer without a system call: don't hammer */
+                /* Nothing yet: pause. (sched_yield here was tried so a target on the same core is not
+                 * starved; on the loaded 2-core box it cost the client ~40 % of its CPU share to
+                 * other processes, so it is not used.) */
+                if (!got) cpu_relax();
             }
             if (got) continue;
             timeout = wake - cemit_now_ns();
@@ -659,7 +696,7 @@ static void *worker_main(void *arg) {
         cemit_conn *c = &w->conns[i];
         if (c->inflight_count) /* never answered within the drain: they timed out */
             for (uint32_t k = 0; k < c->inflight_count; k++)
-                count_error(w, CEMIT_ERR_TIMEOUT, c->inflight[(c->inflight_head + k) % c->inflight_cap].route);
+                count_request_error(w, CEMIT_ERR_TIMEOUT, &c->inflight[(c->inflight_head + k) % c->inflight_cap]);
         conn_close(w, c, 0);
     }
     if (w->has_chunk) { release_chunk(&w->chunk); w->has_chunk = false; }
@@ -726,6 +763,16 @@ static int workers_setup(cemit_engine *e, const cemit_backend_ops *ops) {
     return 0;
 }
 
+int cemit_check_tcp_congestion(int family, const char *name, size_t cap) {
+    size_t len = strnlen(name, cap);
+    if (len == cap) return -ENAMETOOLONG;
+    int fd = socket(family == 6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    int rc = setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, (socklen_t)len) < 0 ? -errno : 0;
+    close(fd);
+    return rc;
+}
+
 int cemit_engine_create(const cemit_config *cfg, cemit_engine **out) {
     *out = NULL;
     if (cfg->threads < 1 || cfg->threads > 256 || cfg->pipeline < 1 || cfg->pipeline > 1024) return -EINVAL;
@@ -734,6 +781,11 @@ int cemit_engine_create(const cemit_config *cfg, cemit_engine **out) {
     if (cfg->mode == CEMIT_MODE_RATE && !(cfg->rate > 0)) return -EINVAL;
     if (!mode_streamed(cfg->mode) && (cfg->request_count < 1 || !cfg->requests || !cfg->arena)) return -EINVAL;
     if (cfg->family != 4 && cfg->family != 6) return -EAFNOSUPPORT;
+    if (cfg->warmup_send_ns < 0 || (cfg->warmup_send_ns > 0 && cfg->mode != CEMIT_MODE_RATE)) return -EINVAL;
+    if (cfg->tcp_congestion[0]) {
+        int rc = cemit_check_tcp_congestion(cfg->family, cfg->tcp_congestion, sizeof cfg->tcp_congestion);
+        if (rc < 0) return rc;
+    }
     if (cfg->request_timeout_ns <= 0 || cfg->connect_timeout_ns <= 0) return -EINVAL;
     for (uint32_t i = 0; i < cfg->request_count; i++)
         if ((uint64_t)cfg->requests[i].offset + cfg->requests[i].length > cfg->arena_length || !cfg->requests[i].length)
@@ -884,14 +936,36 @@ void cemit_engine_stats(const cemit_engine *e, cemit_stats *out) {
         out->latency_sum_ns += atomic_load_explicit(&s->latency_sum_ns, memory_order_relaxed);
         out->connects += atomic_load_explicit(&s->connects, memory_order_relaxed);
     }
-    int64_t start = cemit_engine_clock_start_ns(e);
-    if (start) {
-        out->elapsed_ns = cemit_now_ns() - start;
+    for (uint32_t i = 0; i < e->cfg.threads && e->workers; i++) {
+        const cemit_worker_stats *s = &e->workers[i].stats;
+        out->warmup_sent += atomic_load_explicit(&s->warmup_sent, memory_order_relaxed);
+        out->warmup_completed += atomic_load_explicit(&s->warmup_completed, memory_order_relaxed);
+        out->warmup_late += atomic_load_explicit(&s->warmup_late, memory_order_relaxed);
+        out->warmup_errors += atomic_load_explicit(&s->warmup_errors, memory_order_relaxed);
+    }
+    int64_t start = cemit_engine_clock_start_ns(e), now = cemit_now_ns();
+    if (start && now >= start) { /* before: still warming up */
+        out->elapsed_ns = now - start;
         int64_t window = atomic_load(&((cemit_engine *)e)->send_window_ns);
         out->send_window_ns = window > 0 ? window : out->elapsed_ns;
-        out->warmup_ns = start - e->created_ns;
+        out->warmup_ns = start - e->cfg.warmup_send_ns - e->created_ns;
         out->connected_at_start = atomic_load(&((cemit_engine *)e)->connected_at_start);
     }
+}
+
+int cemit_engine_tcp_congestion(const cemit_engine *e, char *out, size_t cap) {
+    if (!cap) return -EINVAL;
+    out[0] = 0;
+    if (e->started && !e->joined) return -EBUSY;
+    for (uint32_t i = 0; i < e->cfg.threads && e->workers; i++)
+        if (e->workers[i].congestion[0]) {
+            size_t n = strnlen(e->workers[i].congestion, sizeof e->workers[i].congestion);
+            if (n >= cap) n = cap - 1;
+            memcpy(out, e->workers[i].congestion, n);
+            out[n] = 0;
+            break;
+        }
+    return 0;
 }
 
 int cemit_engine_route_stats(const cemit_engine *e, uint32_t route, uint64_t *completed, uint64_t *late, uint64_t errors[CEMIT_ERR_KINDS]) {

@@ -29,6 +29,8 @@ enum { C_CLOSED = 0, C_CONNECTING, C_READY, C_WAIT_RECONNECT };
 /* cemit_inflight.flags bit (outside the CEMIT_FLAG_* bits) set by the engine: the request is a
  * HEAD, its response has no body. */
 #define CEMIT_INFLIGHT_HEAD (1u << 8)
+/* cemit_inflight.flags bit: sent during the send warm-up, counted apart from the run. */
+#define CEMIT_INFLIGHT_WARMUP (1u << 9)
 
 typedef struct cemit_inflight {
     int64_t intended;
@@ -92,6 +94,7 @@ typedef struct cemit_worker_stats {
     _Atomic uint64_t errors[CEMIT_ERR_KINDS];
     _Atomic uint64_t status_classes[6];
     _Atomic uint64_t bytes_sent, bytes_received, latency_sum_ns, connects;
+    _Atomic uint64_t warmup_sent, warmup_completed, warmup_late, warmup_errors;
 } cemit_worker_stats;
 
 typedef struct cemit_queue_slot {
@@ -131,6 +134,7 @@ struct cemit_worker {
     uint64_t *route_late;       /* [routes] */
     uint64_t *route_errors;     /* [routes][CEMIT_ERR_KINDS] */
     cemit_worker_stats stats;
+    char congestion[16];        /* TCP_CONGESTION read from the first connection that opened */
     uint8_t *rbuf;              /* epoll read buffer */
     size_t rbuf_len;
 };

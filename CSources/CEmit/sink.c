@@ -56,6 +56,8 @@ typedef struct sink_thread {
     sink_conn **conns;   /* indexed by fd */
     uint32_t conns_cap;
     _Atomic uint64_t requests, connections;
+    char congestion[16];  /* TCP_CONGESTION of the first accepted socket; written once before `congestion_set` */
+    _Atomic int congestion_set;
 } sink_thread;
 
 struct cemit_sink {
@@ -76,6 +78,15 @@ void cemit_sink_config_defaults(cemit_sink_config *cfg) {
     cfg->port = 8080;
     cfg->threads = 1;
     cfg->backend = CEMIT_BACKEND_AUTO;
+}
+
+/* Records what the kernel applied to the first accepted socket (one getsockopt per thread). */
+static void note_congestion(sink_thread *t, int fd) {
+    if (atomic_load_explicit(&t->congestion_set, memory_order_relaxed)) return;
+    socklen_t len = sizeof t->congestion - 1;
+    if (getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, t->congestion, &len) < 0) len = 0;
+    t->congestion[len < sizeof t->congestion ? len : sizeof t->congestion - 1] = 0;
+    atomic_store_explicit(&t->congestion_set, 1, memory_order_release);
 }
 
 static sink_conn *conn_for(sink_thread *t, int fd) {
@@ -268,6 +279,7 @@ static void su_cqe(sink_thread *t, struct io_uring_cqe *cqe) {
         if (res < 0) return;
         int one = 1;
         setsockopt(res, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        note_congestion(t, res);
         sink_conn *c = conn_for(t, res);
         if (!c) { close(res); return; }
         atomic_fetch_add_explicit(&t->connections, 1, memory_order_relaxed);
@@ -359,6 +371,7 @@ static void se_loop(sink_thread *t) {
                     if (cfd < 0) break;
                     int one = 1;
                     setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+                    note_congestion(t, cfd);
                     sink_conn *c = conn_for(t, cfd);
                     if (!c) { close(cfd); continue; }
                     atomic_fetch_add_explicit(&t->connections, 1, memory_order_relaxed);
@@ -405,6 +418,10 @@ static int make_listener(const cemit_sink_config *cfg, uint16_t port, int nonblo
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    if (cfg->tcp_congestion[0] && /* accepted sockets inherit it */
+        setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cfg->tcp_congestion, (socklen_t)strnlen(cfg->tcp_congestion, sizeof cfg->tcp_congestion)) < 0) {
+        int e = errno; close(fd); return -e;
+    }
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
     socklen_t len;
@@ -453,6 +470,10 @@ static void sink_free(cemit_sink *s) {
 int cemit_sink_start(const cemit_sink_config *cfg, cemit_sink **out) {
     *out = NULL;
     if (cfg->threads < 1 || cfg->threads > 64 || (cfg->family != 4 && cfg->family != 6)) return -EINVAL;
+    if (cfg->tcp_congestion[0]) {
+        int rc = cemit_check_tcp_congestion(cfg->family, cfg->tcp_congestion, sizeof cfg->tcp_congestion);
+        if (rc < 0) return rc;
+    }
     cemit_sink *s = calloc(1, sizeof *s);
     if (!s) return -ENOMEM;
     s->cfg = *cfg;
@@ -530,6 +551,19 @@ void cemit_sink_counts(const cemit_sink *s, uint64_t *requests, uint64_t *connec
     }
     if (requests) *requests = r;
     if (connections) *connections = c;
+}
+
+void cemit_sink_tcp_congestion(const cemit_sink *s, char *out, size_t cap) {
+    if (!cap) return;
+    out[0] = 0;
+    for (uint32_t i = 0; i < s->cfg.threads; i++)
+        if (atomic_load_explicit(&s->threads[i].congestion_set, memory_order_acquire)) {
+            size_t n = strnlen(s->threads[i].congestion, sizeof s->threads[i].congestion);
+            if (n >= cap) n = cap - 1;
+            memcpy(out, s->threads[i].congestion, n);
+            out[n] = 0;
+            return;
+        }
 }
 
 void cemit_sink_stop(cemit_sink *s) {

@@ -77,6 +77,12 @@ public struct EmissionConfiguration: Sendable, Equatable {
     public var scheduleQueueDepth: Int = 8
     /// Interval of the live snapshots.
     public var snapshotInterval: Duration = .seconds(1)
+    /// TCP congestion control set on every connection (`TCP_CONGESTION`, e.g. `"reno"`, which
+    /// costs less per segment than BBR on loopback). `nil`: the system default.
+    public var tcpCongestion: String?
+    /// Constant-rate model only: send at the target rate for this long before the measured run
+    /// starts; those requests are reported apart (`EmissionResult.sendWarmup`). `nil`: none.
+    public var warmup: Duration?
 
     /// Creates a configuration with the defaults above.
     public init(target: EmissionTarget, model: Model = .closed(pipeline: 1)) {
@@ -109,6 +115,13 @@ public struct EmissionConfiguration: Sendable, Equatable {
         guard maxHeaderBytes >= 64 else { throw fail("maxHeaderBytes must be at least 64") }
         guard scheduleQueueDepth >= 1 else { throw fail("scheduleQueueDepth must be at least 1") }
         guard snapshotInterval > .zero else { throw fail("snapshotInterval must be positive") }
+        if let tcpCongestion, tcpCongestion.isEmpty || tcpCongestion.utf8.count > 15 || tcpCongestion.contains("\0") {
+            throw fail("tcpCongestion must be a name of 1...15 bytes, got '\(tcpCongestion)'")
+        }
+        if let warmup {
+            guard case .constantRate = model else { throw fail("warmup applies to the constant-rate model only") }
+            guard warmup >= .zero else { throw fail("warmup must not be negative") }
+        }
     }
 }
 

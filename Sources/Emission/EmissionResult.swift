@@ -57,6 +57,12 @@ public struct EmissionResult: Sendable {
     public var perSecond: [EmissionSnapshot]
     /// Set when the schedule producer threw; the run then ended early.
     public var scheduleError: String?
+    /// The send warm-up (`EmissionConfiguration.warmup`) before the measured run: its requests
+    /// are in none of the fields above. `nil` when the run had none.
+    public var sendWarmup: EmissionWarmup?
+    /// The TCP congestion control the kernel applied to the connections (read back from the
+    /// first one that opened); nil when none opened.
+    public var tcpCongestion: String?
 
     /// Responses per second over the send window.
     public var achievedRate: Double { durationSeconds > 0 ? Double(requests) / durationSeconds : 0 }

@@ -19,6 +19,7 @@ public final class EmissionRun: Sendable {
         let (stream, continuation) = AsyncStream<EmissionSnapshot>.makeStream(bufferingPolicy: .bufferingNewest(4096))
         self.snapshots = stream
         let interval = configuration.snapshotInterval
+        let warmupSeconds = configuration.warmup.map { $0.seconds }
         if producer == nil { try engine.start() }
         self.outcome = Task {
             let collected = Mutex<[EmissionSnapshot]>([])
@@ -38,7 +39,14 @@ public final class EmissionRun: Sendable {
             }
             continuation.finish()
             let error = await scheduleError
-            return EmissionRun.collect(engine, snapshots: collected.withLock { $0 }, scheduleError: error)
+            var result = EmissionRun.collect(engine, snapshots: collected.withLock { $0 }, scheduleError: error)
+            result.tcpCongestion = readCName { _ = cemit_engine_tcp_congestion(engine.pointer, $0, $1) }
+            if let warmupSeconds, warmupSeconds > 0 {
+                let stats = engine.stats()
+                result.sendWarmup = EmissionWarmup(seconds: warmupSeconds, sent: stats.warmup_sent, completed: stats.warmup_completed,
+                                                   late: stats.warmup_late, errors: stats.warmup_errors)
+            }
+            return result
         }
     }
 
@@ -84,6 +92,7 @@ extension EmissionSnapshot {
             intervalSent: current.sent &- previous.sent,
             intervalErrors: current.errorCounts.total &- previous.errorCounts.total,
             intervalSeconds: seconds,
-            intervalMeanLatencyMicros: completed > 0 ? Double(latencySum) / Double(completed) / 1000 : 0)
+            intervalMeanLatencyMicros: completed > 0 ? Double(latencySum) / Double(completed) / 1000 : 0,
+            warmupSent: current.warmup_sent, warmupLate: current.warmup_late)
     }
 }

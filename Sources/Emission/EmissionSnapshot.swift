@@ -21,6 +21,11 @@ public struct EmissionSnapshot: Sendable, Equatable, Codable {
     public var intervalSeconds: Double
     /// Mean latency (from the intended send time) of the last interval, microseconds.
     public var intervalMeanLatencyMicros: Double
+    /// Send warm-up (`EmissionConfiguration.warmup`) requests sent so far (absent in snapshots
+    /// saved by older versions).
+    public var warmupSent: UInt64?
+    /// Send warm-up requests late so far (absent in snapshots saved by older versions).
+    public var warmupLate: UInt64?
 
     /// Responses per second over the last interval.
     public var intervalRate: Double { intervalSeconds > 0 ? Double(intervalCompleted) / intervalSeconds : 0 }

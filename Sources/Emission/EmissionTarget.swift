@@ -23,6 +23,12 @@ public struct EmissionTarget: Sendable, Hashable, CustomStringConvertible {
     /// `[::1]:port`.
     public static func ipv6Loopback(port: UInt16) -> EmissionTarget { EmissionTarget(host: "::1", port: port) }
 
+    /// Whether the address is a loopback one (127.0.0.0/8 or ::1); false when it cannot be resolved.
+    public var isLoopback: Bool {
+        guard let (family, bytes) = try? resolve() else { return false }
+        return family == 4 ? bytes[0] == 127 : bytes[0..<15].allSatisfy { $0 == 0 } && bytes[15] == 1
+    }
+
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     /// The resolved address: family (4 or 6) and 16 bytes in network order.

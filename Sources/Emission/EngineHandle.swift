@@ -59,6 +59,8 @@ final class EngineHandle: @unchecked Sendable {
         cfg.route_count = UInt32(max(1, routes.count))
         cfg.max_header_bytes = UInt32(configuration.maxHeaderBytes)
         cfg.queue_capacity = UInt32(configuration.scheduleQueueDepth)
+        cfg.warmup_send_ns = configuration.warmup?.nanoseconds ?? 0
+        if let name = configuration.tcpCongestion { withUnsafeMutableBytes(of: &cfg.tcp_congestion) { copyCString(name, into: $0) } }
         self.routeNames = routes.isEmpty ? ["all"] : routes
 
         var engine: OpaquePointer?

@@ -15,7 +15,8 @@ public final class HTTPSink: @unchecked Sendable {
 
     /// Starts serving on `host` (an IP literal, loopback by default) and `port` (0: ephemeral).
     public init(host: String = "127.0.0.1", port: UInt16 = 0, threads: Int = 1,
-                backend: EmissionConfiguration.Backend = .auto, bodyLength: Int = 0) throws(EmissionError) {
+                backend: EmissionConfiguration.Backend = .auto, bodyLength: Int = 0,
+                tcpCongestion: String? = nil) throws(EmissionError) {
         guard (1...64).contains(threads) else { throw .invalidConfiguration("sink threads must be 1...64, got \(threads)") }
         guard (0...1_000_000).contains(bodyLength) else { throw .invalidConfiguration("sink body length must be 0...1000000") }
         let address = try EmissionTarget(host: host, port: port).resolve()
@@ -26,6 +27,10 @@ public final class HTTPSink: @unchecked Sendable {
         cfg.port = port
         cfg.threads = UInt32(threads)
         cfg.body_length = UInt32(bodyLength)
+        if let name = tcpCongestion {
+            try TCPCongestion.check(name)
+            withUnsafeMutableBytes(of: &cfg.tcp_congestion) { copyCString(name, into: $0) }
+        }
         switch backend {
         case .auto: cfg.backend = Int32(CEMIT_BACKEND_AUTO)
         case .uring: cfg.backend = Int32(CEMIT_BACKEND_URING)
@@ -37,6 +42,12 @@ public final class HTTPSink: @unchecked Sendable {
         self.pointer = sink
         self.port = cemit_sink_port(sink)
         self.backend = cemit_sink_backend(sink) == Int32(CEMIT_BACKEND_URING) ? .uring : .epoll
+    }
+
+    /// The TCP congestion control the kernel applied to the first accepted connection (e.g.
+    /// `reno`); nil before any connection.
+    public var tcpCongestionInEffect: String? {
+        readCName { cemit_sink_tcp_congestion(pointer, $0, $1) }
     }
 
     /// Requests answered so far.

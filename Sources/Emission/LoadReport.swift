@@ -27,6 +27,10 @@ public struct LoadReport: Sendable, Codable, Equatable {
         /// Requests of this interval sent later than the late threshold (absent in older files):
         /// shows when in the run lateness happened.
         public var late: UInt64?
+        /// Runs with a send warm-up only: warm-up requests sent and sent late in this interval
+        /// (rows taken during the warm-up have t_s 0 and only these counts).
+        public var warmup_sent: UInt64?
+        public var warmup_late: UInt64?
     }
 
     public var target: String
@@ -61,6 +65,12 @@ public struct LoadReport: Sendable, Codable, Equatable {
     public var per_second: [SecondReport]
     public var bytes_sent: UInt64
     public var bytes_received: UInt64
+    /// The send warm-up before the measured run (`--warmup`): its requests are in none of the
+    /// other fields (absent when the run had none).
+    public var warmup: EmissionWarmup?
+    /// TCP congestion control in effect on the connections, read back from the kernel (absent
+    /// when no connection opened).
+    public var tcp_congestion: String?
 
     /// Builds the report of a finished run.
     public init(result: EmissionResult, configuration: EmissionConfiguration) {
@@ -107,14 +117,20 @@ public struct LoadReport: Sendable, Codable, Equatable {
                 histogram_us: route.latency.bucketPairs)
         }
         self.routes = routes
-        var lateBefore: UInt64 = 0
+        var lateBefore: UInt64 = 0, warmupSentBefore: UInt64 = 0, warmupLateBefore: UInt64 = 0
+        let hasWarmup = result.sendWarmup != nil
         per_second = result.perSecond.map { snapshot in
-            defer { lateBefore = snapshot.late }
+            let warmupSent = snapshot.warmupSent ?? 0, warmupLate = snapshot.warmupLate ?? 0
+            defer { lateBefore = snapshot.late; warmupSentBefore = warmupSent; warmupLateBefore = warmupLate }
             return SecondReport(t_s: snapshot.elapsedSeconds, rps: snapshot.intervalRate, sent: snapshot.intervalSent,
                                 errors: snapshot.intervalErrors, mean_latency_ms: snapshot.intervalMeanLatencyMicros / 1000,
-                                late: snapshot.late &- lateBefore)
+                                late: snapshot.late &- lateBefore,
+                                warmup_sent: hasWarmup ? warmupSent &- warmupSentBefore : nil,
+                                warmup_late: hasWarmup ? warmupLate &- warmupLateBefore : nil)
         }
         bytes_sent = result.bytesSent
         bytes_received = result.bytesReceived
+        warmup = result.sendWarmup
+        tcp_congestion = result.tcpCongestion
     }
 }

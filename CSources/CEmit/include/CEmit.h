@@ -153,7 +153,18 @@ typedef struct cemit_config {
     size_t arena_length;
     const cemit_request *requests;
     uint32_t request_count;
+    /* TCP congestion control set on every connection (TCP_CONGESTION, e.g. "reno"); "" keeps the
+     * system default. An unknown or unpermitted name fails cemit_engine_create (-ENOENT / -EPERM). */
+    char tcp_congestion[16];
+    /* CEMIT_MODE_RATE only: send at the target rate for this long before the measured run starts
+     * (connections, caches and CPU placement settle). Warm-up requests are counted apart
+     * (cemit_stats.warmup_*), never in the run's counters or histograms. 0: none. */
+    int64_t warmup_send_ns;
 } cemit_config;
+
+/** Whether TCP_CONGESTION `name` (NUL-terminated within cap bytes) can be set on a socket of
+ * family 4 or 6: 0, -ENOENT (not available), -EPERM (not allowed to this user), -ENAMETOOLONG. */
+int cemit_check_tcp_congestion(int family, const char *name, size_t cap);
 
 /** Fills a configuration with defaults (one thread, 64 connections, 2 s timeouts, ...). */
 void cemit_config_defaults(cemit_config *cfg);
@@ -174,6 +185,8 @@ typedef struct cemit_stats {
     int64_t send_window_ns;       /* actual send window once ended, else elapsed */
     int64_t warmup_ns;            /* time spent opening the initial connections before the clock started */
     uint64_t connected_at_start;  /* initial connections that were open when the clock started */
+    /* The send warm-up (cemit_config.warmup_send_ns): its requests, counted apart from the run's. */
+    uint64_t warmup_sent, warmup_completed, warmup_late, warmup_errors;
 } cemit_stats;
 
 /** A chunk of a schedule stream. The engine reads arena/requests until it calls release(release_ctx). */
@@ -221,6 +234,11 @@ int cemit_engine_route_stats(const cemit_engine *e, uint32_t route, uint64_t *co
  * Returns the number of buckets (may exceed cap: call again with a bigger buffer).
  */
 long cemit_engine_histogram(const cemit_engine *e, int kind, uint32_t route, cemit_bucket *out, size_t cap);
+/** The TCP congestion control the kernel applied to the first connection that opened (read with
+ * getsockopt, so the algorithm in effect, not the one asked for); "" before any connection
+ * opened. Call once the run ended (cemit_engine_wait returned 0): -EBUSY before. */
+int cemit_engine_tcp_congestion(const cemit_engine *e, char *out, size_t cap);
+
 /** Frees everything (stops and joins the workers first if needed). */
 void cemit_engine_destroy(cemit_engine *e);
 
@@ -237,6 +255,7 @@ typedef struct cemit_sink_config {
     uint32_t threads;  /* >= 1 */
     int backend;       /* CEMIT_BACKEND_* */
     uint32_t body_length; /* response body length (bytes of 'x'); 0 -> "ok" */
+    char tcp_congestion[16]; /* TCP_CONGESTION of the listener (accepted sockets inherit it); "": system default */
 } cemit_sink_config;
 
 void cemit_sink_config_defaults(cemit_sink_config *cfg);
@@ -247,6 +266,8 @@ uint16_t cemit_sink_port(const cemit_sink *s);
 int cemit_sink_backend(const cemit_sink *s);
 /** Requests answered and connections accepted so far. */
 void cemit_sink_counts(const cemit_sink *s, uint64_t *requests, uint64_t *connections);
+/** The TCP congestion control of the first accepted connection (getsockopt); "" before any. */
+void cemit_sink_tcp_congestion(const cemit_sink *s, char *out, size_t cap);
 /** Stops serving, joins the threads, frees everything. */
 void cemit_sink_stop(cemit_sink *s);
 

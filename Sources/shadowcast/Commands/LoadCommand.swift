@@ -24,6 +24,11 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Send window, e.g. 10s, 1m.")
     var duration: DurationArgument = DurationArgument(argument: "10s")!
 
+    @Option(help: ArgumentHelp(
+        "Open model: send at the target rate for this long before the measured run (e.g. 2s).",
+        discussion: "Like wrk2's calibration or a k6 warm-up: connections, caches and CPU placement settle first. Warm-up requests are reported apart (text report and JSON 'warmup': sent, completed, late, errors), never in the run's figures."))
+    var warmup: DurationArgument?
+
     @Option(help: "Closed model: requests in flight per connection.")
     var pipeline: Int = 1
 
@@ -41,6 +46,7 @@ struct LoadCommand: AsyncParsableCommand {
         if rate != nil && pipeline != 1 { throw ValidationError("--pipeline applies to the closed model (--max) only") }
         guard (1...1024).contains(pipeline) else { throw ValidationError("--pipeline must be 1...1024") }
         guard duration.duration > .zero else { throw ValidationError("--duration must be positive") }
+        if warmup != nil && rate == nil { throw ValidationError("--warmup applies to the open model (--rate) only") }
         if let requests, requests < 1 { throw ValidationError("--requests must be at least 1") }
     }
 
@@ -49,6 +55,7 @@ struct LoadCommand: AsyncParsableCommand {
         var configuration = options.configuration(target: url.target, model: model)
         configuration.duration = duration.duration
         configuration.requestLimit = requests
+        configuration.warmup = warmup?.duration
         do {
             let telemetry = try await metricsPort.start(verb: "load")
             let started = Date()

@@ -24,19 +24,29 @@ struct SinkCommand: AsyncParsableCommand {
     @Option(help: "Response body size in bytes (default: the 2-byte body 'ok').")
     var bodyBytes: Int = 0
 
+    @Option(help: ArgumentHelp(
+        "TCP congestion control of the accepted connections: auto, system or a name (reno, cubic, bbr...).",
+        discussion: "auto: reno when listening on a loopback address, the system default otherwise; system: never set."))
+    var tcpCongestion: String = "auto"
+
     @Option(help: "Stop by itself after this long (e.g. 60s); prints the request count.")
     var duration: DurationArgument?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1...64") }
+        if tcpCongestion != "auto" && tcpCongestion != "system" {
+            do { try TCPCongestion.check(tcpCongestion) } catch { throw ValidationError("--tcp-congestion: \(error)") }
+        }
         guard (0...1_000_000).contains(bodyBytes) else { throw ValidationError("--body-bytes must be 0...1000000") }
     }
 
     func run() async throws {
         let sink: HTTPSink
         do {
-            sink = try HTTPSink(host: host, port: UInt16(port), threads: threads, backend: io, bodyLength: bodyBytes)
+            let congestion = TCPCongestionChoice.resolve(tcpCongestion, loopback: EmissionTarget(host: host, port: 0).isLoopback)
+            sink = try HTTPSink(host: host, port: UInt16(port), threads: threads, backend: io, bodyLength: bodyBytes,
+                                tcpCongestion: congestion)
         } catch {
             throw ValidationError("cannot start the sink on \(host):\(port): \(error)")
         }
@@ -47,7 +57,8 @@ struct SinkCommand: AsyncParsableCommand {
             try? await Task.sleep(for: .milliseconds(200))
         }
         let answered = sink.requestsAnswered, connections = sink.connectionsAccepted
+        let congestion = sink.tcpCongestionInEffect.map { " (TCP \($0))" } ?? ""
         sink.stop()
-        print("sink stopped: \(answered) requests answered on \(connections) connections")
+        print("sink stopped: \(answered) requests answered on \(connections) connections\(congestion)")
     }
 }

@@ -63,12 +63,20 @@ struct EmitterOptions: ParsableArguments {
     @Option(help: "Write the JSON report to this file ('-' for standard output).")
     var json: String?
 
+    @Option(help: ArgumentHelp(
+        "TCP congestion control of the connections: auto, system or a name (reno, cubic, bbr...).",
+        discussion: "auto: reno when the target is a loopback address (BBR's per-ACK model costs CPU and means nothing on loopback), the system default otherwise; system: never set."))
+    var tcpCongestion: String = "auto"
+
     func validate() throws {
         guard connections >= 1 else { throw ValidationError("--connections must be at least 1") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1...256") }
         guard threads <= connections else { throw ValidationError("--threads (\(threads)) must not exceed --connections (\(connections))") }
         guard timeout.duration > .zero else { throw ValidationError("--timeout must be positive") }
+        if tcpCongestion != "auto" && tcpCongestion != "system" {
+            do { try TCPCongestion.check(tcpCongestion) } catch { throw ValidationError("--tcp-congestion: \(error)") }
+        }
         for header in headers where !header.contains(":") || header.contains("\r") || header.contains("\n") {
             throw ValidationError("--header '\(header)' must look like 'Name: value' on one line")
         }
@@ -83,6 +91,7 @@ struct EmitterOptions: ParsableArguments {
         configuration.requestTimeout = timeout.duration
         configuration.connectTimeout = timeout.duration
         configuration.backend = io
+        configuration.tcpCongestion = TCPCongestionChoice.resolve(tcpCongestion, loopback: target.isLoopback)
         return configuration
     }
 }
