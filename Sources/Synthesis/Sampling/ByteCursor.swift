@@ -4,10 +4,27 @@
 struct ByteCursor {
     var position: UnsafeMutablePointer<UInt8>
 
-    /// Copies `ref` from the pool at `pool`.
+    /// Bytes a pool copy may write past its end (overwritten by the writes after it); every
+    /// request's reserved room includes them.
+    static let overrun = 16
+
+    /// Copies `ref` from the pool at `pool` (a ``BytePool``, padded at its end). Values up to
+    /// 256 bytes are copied in whole 16-byte blocks inline (no libc call for the many short
+    /// pieces of a request): it reads up to 15 bytes past the value (the pool's padding) and
+    /// writes up to ``overrun`` bytes past the new position, which later writes overwrite.
     @inline(__always)
     mutating func copy(_ ref: ByteRef, from pool: UnsafePointer<UInt8>) {
-        copy(pool + Int(ref.start), Int(ref.count))
+        let count = Int(ref.count)
+        guard count <= 256 else { return copy(pool + Int(ref.start), count) }
+        let source = UnsafeRawPointer(pool + Int(ref.start))
+        let target = UnsafeMutableRawPointer(position)
+        var offset = 0
+        repeat {
+            target.storeBytes(
+                of: source.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self), toByteOffset: offset, as: SIMD16<UInt8>.self)
+            offset &+= 16
+        } while offset < count
+        position += count
     }
 
     /// Copies `count` bytes.

@@ -6,13 +6,21 @@ struct ByteRef: Sendable, Equatable {
 
 /// All constant bytes of compiled request templates (literal path segments, header lines,
 /// observed values) in one array, so that rendering copies from one base pointer.
+///
+/// The array always ends with ``padding`` zero bytes after the last value, so that
+/// ``ByteCursor/copy(_:from:)`` may read whole 16-byte blocks past the end of any value.
 struct BytePool: Sendable, Equatable {
-    private(set) var bytes: [UInt8] = []
+    /// Bytes readable past the end of any value.
+    static let padding = 16
+
+    private(set) var bytes = [UInt8](repeating: 0, count: BytePool.padding)
 
     /// Adds bytes and returns where they are.
     mutating func add(_ value: some Collection<UInt8>) -> ByteRef {
+        bytes.removeLast(Self.padding)
         let start = bytes.count
         bytes.append(contentsOf: value)
+        bytes.append(contentsOf: repeatElement(0, count: Self.padding))
         return ByteRef(start: Int32(start), count: Int32(value.count))
     }
 

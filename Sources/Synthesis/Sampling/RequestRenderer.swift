@@ -130,7 +130,7 @@ final class RequestRenderer {
         var bounds: [Int] = []
         var worst = 0
         for route in compiled {
-            let bound = route.maxBytes + maxHeaderBytes + faultHeaderBytes
+            let bound = route.maxBytes + maxHeaderBytes + faultHeaderBytes + ByteCursor.overrun
             bounds.append(bound)
             worst = max(worst, bound + max(route.maxBodyBytes(payloadScale: max(0, options.payloadScale)), 64))
         }

@@ -124,12 +124,18 @@ struct ValueSampler: Sendable, Equatable {
         case .token, .text:
             let alphabet: StaticString = "abcdefghijklmnopqrstuvwxyz0123456789"
             let letters = alphabet.utf8Start
+            // Constant radixes (26 letters; 36 letters and digits after a token's first
+            // character), so that `%` and `/` compile to multiplications, not divisions.
             var left = 0
             for index in 0..<length {
                 if left == 0 { h = mix64(h); left = 12 }
-                let radix: UInt64 = kind == .text || index == 0 ? 26 : 36
-                out.byte(letters[Int(h % radix)])
-                h /= radix
+                if kind == .text || index == 0 {
+                    out.byte(letters[Int(h % 26)])
+                    h /= 26
+                } else {
+                    out.byte(letters[Int(h % 36)])
+                    h /= 36
+                }
                 left -= 1
             }
         }

@@ -8,22 +8,31 @@ struct OpenArrivals {
     private let starts: [Double]
     private let ends: [Double]
     private let rates: [Double]
-    private var random: SeededRandom
+    private var random: ArrivalRandom
     private var segment = 0
     private var time = 0.0
+    /// The next unit exponentials of the stream, drawn ``batch`` at a time: they do not depend
+    /// on the arrival times, so a batch is a loop of independent logarithms the CPU overlaps
+    /// (one at a time, each logarithm's latency stood between two requests). Same values in
+    /// the same order as drawing one per arrival.
+    private var budgets = [Double](repeating: 0, count: OpenArrivals.batch)
+    private var nextBudget = OpenArrivals.batch
+
+    static let batch = 64
 
     init(plan: RatePlan, seed: UInt64) {
         starts = plan.segments.map(\.start)
         ends = plan.segments.map(\.end)
         rates = plan.segments.map(\.rate)
-        random = SeededRandom(seed: seed ^ 0x4152_5249_5641_4c53)
+        random = ArrivalRandom(seed: seed ^ 0x4152_5249_5641_4c53)
     }
 
     /// The next arrival: run seconds and segment index, or `nil` at the end of the run.
     @inline(__always)
     mutating func next() -> (time: Double, segment: Int)? {
-        // A unit exponential: -log(1 - u), u in [0, 1).
-        var budget = -fastLog(1 - random.nextUnit())
+        if nextBudget == Self.batch { refill() }
+        var budget = budgets.withUnsafeBufferPointer { $0[nextBudget] }
+        nextBudget += 1
         while segment < rates.count {
             let rate = rates[segment]
             let capacity = (ends[segment] - time) * rate
@@ -36,6 +45,16 @@ struct OpenArrivals {
             if segment < rates.count { time = starts[segment] }
         }
         return nil
+    }
+
+    /// Draws the next ``batch`` unit exponentials: -log(1 - u), u in [0, 1).
+    private mutating func refill() {
+        var random = self.random
+        budgets.withUnsafeMutableBufferPointer { budgets in
+            for i in 0..<Self.batch { budgets[i] = -fastLog(1 - random.nextUnit()) }
+        }
+        self.random = random
+        nextBudget = 0
     }
 
     /// Draws and drops the arrivals whose time in whole nanoseconds is before `cutoff`; returns

@@ -120,12 +120,17 @@ public final class ScheduleGenerator {
     public func nextChunk(lateBefore cutoffNanos: Int64, maxRequests: Int = .max) -> RequestBatch? {
         let limit = Swift.max(1, Swift.min(maxRequests, chunkRequests))
         while !finished {
-            var entries: [RequestBatch.Entry] = []
-            entries.reserveCapacity(limit)
             let worst = renderer.worstRequestBytes
             let capacity = limit * bytesPerRequest + worst
-            let arena = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
-                initialized = fill(buffer.baseAddress!, capacity: capacity, limit: limit, entries: &entries, lateBefore: cutoffNanos)
+            var arena: [UInt8] = []
+            // Entries and bytes are written through raw pointers into the batch's own arrays
+            // (no append per request: no capacity or uniqueness check).
+            let entries = [RequestBatch.Entry](unsafeUninitializedCapacity: limit) { entryBuffer, entryCount in
+                arena = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                    (initialized, entryCount) = fill(
+                        buffer.baseAddress!, capacity: capacity, limit: limit, entries: entryBuffer.baseAddress!,
+                        lateBefore: cutoffNanos)
+                }
             }
             guard !entries.isEmpty else { continue }
             if entries.count == limit || arena.count + worst > capacity {
@@ -137,14 +142,17 @@ public final class ScheduleGenerator {
     }
 
     /// Writes requests at `base` until the chunk is full (`limit` requests), spans `chunkSpanNanos`, or the
-    /// schedule ends; returns the bytes written. Requests intended before `cutoff` are counted
-    /// late and skipped (they do not open the chunk's span).
+    /// schedule ends; returns the bytes and entries written (`entries` has room for `limit`).
+    /// Requests intended before `cutoff` are counted late and skipped (they do not open the
+    /// chunk's span).
     ///
     /// The generator's mutable state is moved into locals for the loop and stored back at the
     /// end (class properties would cost a dynamic exclusivity check on every access).
     private func fill(
-        _ base: UnsafeMutablePointer<UInt8>, capacity: Int, limit chunkRequests: Int, entries: inout [RequestBatch.Entry], lateBefore cutoff: Int64
-    ) -> Int {
+        _ base: UnsafeMutablePointer<UInt8>, capacity: Int, limit chunkRequests: Int, entries: UnsafeMutablePointer<RequestBatch.Entry>,
+        lateBefore cutoff: Int64
+    ) -> (bytes: Int, entries: Int) {
+        var entryCount = 0
         var out = ByteCursor(position: base)
         var firstNanos: Int64?
         let shardCount = UInt64(shard.count)
@@ -154,6 +162,12 @@ public final class ScheduleGenerator {
         let chunkSpanNanos = self.chunkSpanNanos
         var stats = self.stats
         self.stats.requestsPerRoute = []
+        // Counters as plain locals and the per-route counts as a buffer during the loop.
+        var perRoute = stats.requestsPerRoute
+        stats.requestsPerRoute = []
+        var scheduled = stats.scheduled
+        var rendered = 0
+        var renderedBytes = 0
         var nextIndex = self.nextIndex
         var pending = self.pending
         var finished = false
@@ -162,6 +176,10 @@ public final class ScheduleGenerator {
         openArrivals = nil
         sessionArrivals = nil
         defer {
+            stats.requestsPerRoute = perRoute
+            stats.scheduled = scheduled
+            stats.requests += rendered
+            stats.bytes += renderedBytes
             self.stats = stats
             self.nextIndex = nextIndex
             self.pending = pending
@@ -194,9 +212,9 @@ public final class ScheduleGenerator {
             func mine(below end: UInt64) -> UInt64 { (end + shardCount - 1 - shardIndex) / shardCount }
             let end = nextIndex + UInt64(dropped)
             stats.skippedLate += Int(mine(below: end) - mine(below: nextIndex))
-            stats.scheduled += dropped
+            scheduled += dropped
             nextIndex = end
-            if finished { return 0 }
+            if finished { return (0, 0) }
         }
         // Position of `nextIndex` in the shard cycle (no division per request).
         var phase = nextIndex % shardCount
@@ -207,8 +225,9 @@ public final class ScheduleGenerator {
         segmentMix.withUnsafeBufferPointer { segmentMix in
         segmentHotKeys.withUnsafeBufferPointer { segmentHot in
         faults.withUnsafeBufferPointer { faults in
+        perRoute.withUnsafeMutableBufferPointer { perRoute in
             let pool = poolBuffer.baseAddress!
-            while entries.count < chunkRequests {
+            while entryCount < chunkRequests {
                 // The next arrival, read inline (a local function capturing `open` would make
                 // every access a dynamic exclusivity check).
                 let arrival: (nanos: Int64, time: Double, segment: Int, route: Int?)
@@ -231,7 +250,7 @@ public final class ScheduleGenerator {
                     nextIndex += 1
                     phase += 1
                     if phase == shardCount { phase = 0 }
-                    stats.scheduled += 1
+                    scheduled += 1
                     continue
                 }
                 var random = RequestRandom(seed: seed, index: index)
@@ -263,7 +282,7 @@ public final class ScheduleGenerator {
                 nextIndex += 1
                 phase += 1
                 if phase == shardCount { phase = 0 }
-                stats.scheduled += 1
+                scheduled += 1
                 if firstNanos == nil { firstNanos = arrival.nanos }
                 let range = segmentHot[arrival.segment]
                 renderer.render(
@@ -271,13 +290,14 @@ public final class ScheduleGenerator {
                     bodySize: bodySize, method: method, random: &random, out: &out, pool: pool)
                 let length = out.position - base - start
                 let recordedRoute = fault?.route ?? UInt32(route)
-                entries.append(RequestBatch.Entry(
+                (entries + entryCount).initialize(to: RequestBatch.Entry(
                     offset: UInt32(start), length: UInt32(length), route: recordedRoute,
                     flags: fault?.flags ?? 0, sendAtNanos: arrival.nanos))
-                stats.requestsPerRoute[Int(recordedRoute)] += 1
+                entryCount += 1
+                perRoute[Int(recordedRoute)] += 1
                 if let fault { stats.faults[fault.kind, default: 0] += 1 }
-                stats.requests += 1
-                stats.bytes += length
+                rendered += 1
+                renderedBytes += length
             }
         }
         }
@@ -286,7 +306,8 @@ public final class ScheduleGenerator {
         }
         }
         }
-        return out.position - base
+        }
+        return (out.position - base, entryCount)
     }
 }
 
