@@ -14,7 +14,7 @@ struct BenchCommand: AsyncParsableCommand {
             Without a URL, benchmarks the built-in sink in-process.
             """)
 
-    @Argument(help: "Target URL (default: start the built-in sink and measure it).")
+    @Argument(help: "Target URL (default: start the built-in sink and measure it).", transform: HTTPTargetURL.init(parsing:))
     var url: HTTPTargetURL?
 
     @Option(help: "Latency objective: p99 from the intended send time, e.g. 50ms.")

@@ -12,7 +12,7 @@ struct LoadCommand: AsyncParsableCommand {
             on a fixed schedule whatever the answers (wrk2), latency counted from the intended send time.
             """)
 
-    @Argument(help: "Target URL, e.g. http://127.0.0.1:8080/")
+    @Argument(help: "Target URL, e.g. http://127.0.0.1:8080/", transform: HTTPTargetURL.init(parsing:))
     var url: HTTPTargetURL
 
     @Option(name: .shortAndLong, help: "Open model: requests per second.")

@@ -23,7 +23,7 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "The request profile (JSON written by `shadowcast profile`).")
     var profile: String
 
-    @Option(help: "Target URL, e.g. http://127.0.0.1:8080")
+    @Option(help: "Target URL, e.g. http://127.0.0.1:8080", transform: HTTPTargetURL.init(parsing:))
     var target: HTTPTargetURL
 
     @Flag(name: .customLong("max"), help: "Closed model at maximum rate (wrk): each connection sends the next synthesized request as soon as the previous one is answered.")

@@ -10,10 +10,29 @@ struct HTTPTargetURL: ExpressibleByArgument, Sendable {
     var text: String
 
     init?(argument: String) {
-        guard let components = URLComponents(string: argument), components.scheme?.lowercased() == "http",
-              let host = components.host, !host.isEmpty else { return nil }
+        guard let url = try? Self(parsing: argument) else { return nil }
+        self = url
+    }
+
+    /// Parses `http://host[:port][/path][?query]`; the error says what is wrong with the text.
+    init(parsing argument: String) throws {
+        guard argument.contains("://") else {
+            throw ValidationError("'\(argument)' has no scheme; expected http://\(argument)")
+        }
+        guard let components = URLComponents(string: argument), let scheme = components.scheme else {
+            throw ValidationError("'\(argument)' is not a URL; expected http://host[:port]/path")
+        }
+        guard scheme.lowercased() == "http" else {
+            let hint = scheme.lowercased() == "https" ? " (TLS is not supported: aim at the plain-HTTP port)" : ""
+            throw ValidationError("scheme '\(scheme)' of '\(argument)' is not supported; only http://\(hint)")
+        }
+        // Foundation keeps an IPv6 literal's brackets; the Host header and the address want it bare.
+        guard let bracketed = components.host, !bracketed.isEmpty, bracketed != "[]" else {
+            throw ValidationError("'\(argument)' has no host; expected http://host[:port]/path")
+        }
+        let host = bracketed.hasPrefix("[") && bracketed.hasSuffix("]") ? String(bracketed.dropFirst().dropLast()) : bracketed
         let port = components.port ?? 80
-        guard (1...65535).contains(port) else { return nil }
+        guard (1...65535).contains(port) else { throw ValidationError("port \(port) of '\(argument)' is not in 1…65535") }
         self.host = host
         self.port = UInt16(port)
         var path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
