@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import TestSupport
 import Synchronization
 import Testing
 import Traffic
@@ -105,7 +106,7 @@ struct ClosedStreamTests {
 
     @Test("a dead target gives refused errors and the run ends on time", arguments: backends)
     func deadTarget(backend: EmissionConfiguration.Backend) async throws {
-        let closed = ClosedPort()
+        let closed = try ClosedPort()
         defer { closed.release() }
         var configuration = Self.configuration(port: closed.port, backend: backend, connections: 4, pipeline: 1)
         configuration.duration = .milliseconds(500)
@@ -160,20 +161,8 @@ final class RecordingAnswerServer: Sendable {
     var connections: [[UInt8]] { recorded.bytes.withLock { $0.sorted { $0.key < $1.key }.map(\.value) } }
 
     init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 128) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        port = UInt16(bigEndian: address.sin_port)
+        let (fd, port) = try LoopbackSocket.bind()
+        self.port = port
         listener = fd
         let stopping = self.stopping
         let recorded = self.recorded

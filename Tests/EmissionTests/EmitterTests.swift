@@ -188,7 +188,7 @@ struct EmitterTests {
 
     @Test("a closed port gives refused errors and the run ends on time", arguments: backends)
     func refused(backend: EmissionConfiguration.Backend) async throws {
-        let closed = ClosedPort()
+        let closed = try ClosedPort()
         defer { closed.release() }
         var configuration = loopbackConfiguration(port: closed.port, model: .closed(pipeline: 1), backend: backend, connections: 4)
         configuration.duration = .milliseconds(500)
