@@ -493,7 +493,7 @@ static int64_t dispatch_open(cemit_worker *w, int64_t now) {
             if (!warmup) w->budget--; /* a request limit counts the measured run only */
             continue;
         }
-        if (r->length == 0 || (arena == e->arena ? 0 : 0)) { advance_request(w); w->budget--; continue; }
+        if (r->length == 0) { advance_request(w); w->budget--; continue; }
         cemit_conn *c = free_pop(w);
         if (!c) {
             if (w->conn_count < w->conn_cap && w->connecting < 4) {
