@@ -47,6 +47,8 @@ let benchmarks: @Sendable () -> Void = {
         options.chunkRequests = 8192
         options.chunkSpanNanos = 1_000_000_000_000
         configure(&options)
+        // Benchmark set-up, not an input path: the profiles are the bundled ones built above with
+        // fixed options, so a failure here is a broken benchmark that must stop the run loudly.
         guard let generator = try? ScheduleGenerator(profile: profile, options: options) else {
             fatalError("the benchmark profile must compile")
         }
@@ -81,7 +83,7 @@ let benchmarks: @Sendable () -> Void = {
         $0.faults = FaultPlan(rules: [FaultRule(kind: .badHeaderLine, probability: 0.01)])
     }
     chunks("synthesize: shard 0/4 of the one schedule (2048 requests / iteration)", shop) {
-        $0.shard = try! Shard(index: 0, count: 4)
+        $0.shard = try! Shard(index: 0, count: 4)  // constant, valid (0 < 4): cannot throw
         $0.chunkRequests = 2048
     }
 }
