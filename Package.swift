@@ -142,7 +142,8 @@ var targets: [Target] = [
     .testTarget(
         name: "TelemetryTests",
         dependencies: ["Telemetry", "TestSupport", .product(name: "Metrics", package: "swift-metrics")]),
-    .testTarget(name: "ShadowcastTests", dependencies: ["Shadowcast"]),
+    .testTarget(name: "ShadowcastTests", dependencies: [
+        "Shadowcast", "Telemetry", .product(name: "Prometheus", package: "swift-prometheus")]),
     .testTarget(name: "ShadowcastCLITests", dependencies: ["shadowcast", "TestSupport"]),
 ]
 

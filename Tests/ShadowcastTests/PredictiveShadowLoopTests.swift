@@ -1,6 +1,8 @@
 import Foundation
 import Logging
+import Prometheus
 import Shadowcast
+import Telemetry
 import Testing
 
 /// The predictive loop of `shadowcast shadow` (issue 7), on loopback with short steps.
@@ -61,6 +63,38 @@ struct PredictiveShadowLoopTests {
         // Predicted vs actual: step 4 onwards has the prediction made 3 steps earlier.
         let step4 = try #require(summary.steps.first { $0.step == 4 })
         #expect(step4.predictedRate == 50 && step4.actualRate == 50)
+    }
+
+    @Test("each step's synthetic run is recorded in the metrics endpoint's series, and they add up to the summary")
+    func syntheticRunsAreRecordedInMetrics() async throws {
+        let secondary = try HTTPSink(host: "127.0.0.1", port: 0)
+        defer { secondary.stop() }
+        var configuration = PredictiveShadowLoopConfiguration(step: .milliseconds(200), predictAhead: .milliseconds(200))
+        configuration.steps = 4
+        configuration.pacing = .backToBack
+        var synthetic = PredictiveShadowLoopConfiguration.Synthetic(target: .loopback(port: secondary.port), host: "shop.test")
+        synthetic.connections = 2
+        configuration.synthetic = synthetic
+        // Live 50 req/s, forecast 300 req/s: each step plays 250 req/s for 0.2 s.
+        let plan = PlannedLoadForecaster(points: [LoadForecastPoint(time: 0, rate: 300, upperRate: 330)])
+        let traffic = LiveTraffic(stepSeconds: 0.2)
+        let now = Date().timeIntervalSince1970
+        traffic.ingest(Self.exchanges(10, at: now))
+        let metrics = RunMetrics(registry: PrometheusCollectorRegistry())
+        let loop = try PredictiveShadowLoop(configuration: configuration, forecaster: plan, traffic: traffic, metrics: metrics)
+        let summary = await loop.run { record in traffic.ingest(Self.exchanges(10, at: now + record.time)) }
+        let text = MetricsExporter(registry: metrics.registry, sources: [metrics]).scrape()
+        func value(_ series: String) -> Double? {
+            text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.dropFirst(series.count + 1)) }
+        }
+        let label = PredictiveShadowLoop.syntheticRunLabel
+        let played = summary.steps.filter { $0.syntheticRate > 0 }.count
+        #expect(played >= 3)
+        #expect(summary.syntheticAnswered > 100)
+        #expect(value("shadowcast_runs_started_total{run=\"\(label)\"}") == Double(played))
+        #expect(value("shadowcast_responses_total{run=\"\(label)\"}") == Double(summary.syntheticAnswered))
+        #expect(value("shadowcast_run_active{run=\"\(label)\"}") == 0)
+        #expect(text.contains("shadowcast_request_latency_seconds{run=\"\(label)\",quantile=\"0.99\"}"))
     }
 
     @Test("synthetic traffic the box cannot send in time is counted late, per step and in all")

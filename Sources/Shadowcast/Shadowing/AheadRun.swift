@@ -17,13 +17,16 @@ struct AheadRun: Sendable {
 
     let run: EmissionRun
     let synthesis: SynthesizedSchedule.Progress
+    /// The run as recorded in the metrics endpoint, when one is served: its result is awaited
+    /// through the recording, so the final totals are published before the step ends.
+    var observed: ObservedRun?
 
     /// Asks the run to stop sending now (outstanding responses still drain).
     func stop() { run.stop() }
 
     /// Waits for the run to end and counts what it sent.
     func outcome() async -> Outcome {
-        let result = await run.result()
+        let result = if let observed { await observed.result() } else { await run.result() }
         return Outcome(
             answered: Int(result.requests), errors: Int(result.errors.total),
             late: Int(result.late) + max(0, synthesis.stats.skippedLate))

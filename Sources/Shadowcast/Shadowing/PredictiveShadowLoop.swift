@@ -5,6 +5,7 @@ import Logging
 import Shadow
 import ServiceLifecycle
 import Synchronization
+import Telemetry
 
 /// The predictive loop on top of the shadow proxy (issue 7): once a step it
 ///
@@ -38,6 +39,7 @@ public final class PredictiveShadowLoop: Service, Sendable {
     private let traffic: LiveTraffic?
     private let autoscaler: Autoscaler?
     private let reportStep: (@Sendable (PredictiveStepRecord) -> Void)?
+    private let metrics: RunMetrics?
     private let forecaster: Mutex<any LiveLoadForecaster>
     private let stopRequested = Mutex(false)
     private let outcome = Mutex<PredictiveLoopSummary?>(nil)
@@ -49,16 +51,21 @@ public final class PredictiveShadowLoop: Service, Sendable {
     ///     synthetic traffic is sampled (forecast and scale only).
     ///   - autoscaler: acts on the forecast each step; `nil`: no scaling.
     ///   - reportStep: called after each step when run as a service (e.g. a progress line).
+    ///   - metrics: where each step's synthetic run is recorded, under
+    ///     `run="\(PredictiveShadowLoop.syntheticRunLabel)"` (the `--metrics-port` endpoint);
+    ///     `nil`: not recorded.
     public init(
         configuration: PredictiveShadowLoopConfiguration, forecaster: some LiveLoadForecaster,
         traffic: LiveTraffic?, autoscaler: Autoscaler? = nil,
-        reportStep: (@Sendable (PredictiveStepRecord) -> Void)? = nil
+        reportStep: (@Sendable (PredictiveStepRecord) -> Void)? = nil,
+        metrics: RunMetrics? = nil
     ) throws(PredictiveShadowLoopError) {
         try configuration.validate()
         self.configuration = configuration
         self.traffic = traffic
         self.autoscaler = autoscaler
         self.reportStep = reportStep
+        self.metrics = metrics
         self.forecaster = Mutex(forecaster)
     }
 
@@ -67,6 +74,10 @@ public final class PredictiveShadowLoop: Service, Sendable {
     public func stop() {
         stopRequested.withLock { $0 = true }
     }
+
+    /// The `run` label of the synthetic traffic's series in ``RunMetrics``: all steps' runs
+    /// add up under it.
+    public static let syntheticRunLabel = "shadow-synthetic"
 
     /// The summary, once ``run()`` (the service entry point) has returned.
     public var summary: PredictiveLoopSummary? { outcome.withLock { $0 } }
@@ -154,7 +165,9 @@ public final class PredictiveShadowLoop: Service, Sendable {
                 let wanted = min(player.settings.maxRate, max(0, ahead.rate - (actual ?? 0)))
                 if wanted * stepSeconds >= 1, let profile = traffic.profile() {
                     do {
-                        inFlight = try player.start(profile: AheadTraffic.flattened(profile), rate: wanted, seconds: stepSeconds, step: step)
+                        var started = try player.start(profile: AheadTraffic.flattened(profile), rate: wanted, seconds: stepSeconds, step: step)
+                        started.observed = metrics?.observe(started.run, name: Self.syntheticRunLabel)
+                        inFlight = started
                         syntheticRate = wanted
                     } catch {
                         notes.append("synthetic traffic not started: \(error)")

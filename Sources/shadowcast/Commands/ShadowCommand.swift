@@ -177,6 +177,10 @@ struct ShadowCommand: AsyncParsableCommand {
         let stream = ShadowExchangeStream(maxBatches: recordBatches)
         if noRecords && records != nil { throw ValidationError("--no-records and --records exclude each other") }
 
+        // The endpoint first, so the loop's synthetic runs are recorded in it too.
+        let proxyMetrics = ShadowStatsSource()
+        let telemetry = try await metricsPort.start(verb: "shadow", extraSources: [proxyMetrics])
+
         // The predictive loop: the live profile, the adaptive forecaster, the autoscaler.
         var loop: PredictiveShadowLoop?
         let loopConfiguration = makeLoopConfiguration(secondary: configuration.secondary)
@@ -200,12 +204,10 @@ struct ShadowCommand: AsyncParsableCommand {
                     if let scaling = record.scaling { line += " (scaled \(scaling.from) → \(scaling.to): \(scaling.reason))" }
                     if let note = record.note { line += " [\(note)]" }
                     FileHandle.standardError.write(Data((line + "\n").utf8))
-                })
+                }, metrics: telemetry.metrics)
         }
 
         let proxy = try await ShadowProxy.start(configuration, sink: noRecords ? nil : stream)
-        let proxyMetrics = ShadowStatsSource()
-        let telemetry = try await metricsPort.start(verb: "shadow", extraSources: [proxyMetrics])
         let metricsPoller = telemetry.url == nil ? nil : Task { await proxyMetrics.poll(proxy) }
         if noRecords { stream.finish() }
         printError("shadow: listening on \(proxy.localAddress), primary \(configuration.primary), secondary \(configuration.secondary.map(String.init(describing:)) ?? "-"), mirroring \(configuration.mirrorPercent)%")
