@@ -18,6 +18,28 @@ struct FastPathTests {
         #expect(try RequestProfile.decode(from: fast) == profile)
     }
 
+    @Test("the history writer formats extreme values like JSONEncoder and within its size bound")
+    func historyWriterExtremes() throws {
+        let values = [0, 1, -1, 9, 10, 99, 100, Int.max, Int.min, Int.min + 1, 1_000_000_007, -42]
+        for indent in [0, 6, 40] {
+            for array in [[], values, Array(values.reversed())] {
+                let bound = HistoryArrayWriter.maximumSize(of: array, indent: indent)
+                var bytes = [UInt8](repeating: 0xFF, count: bound + 8)
+                let written = bytes.withUnsafeMutableBufferPointer { HistoryArrayWriter.write(array, indent: indent, at: $0.baseAddress!) }
+                #expect(written <= bound)
+                #expect(bytes[written...].allSatisfy { $0 == 0xFF })
+                // JSONEncoder's pretty-printed array, indented as if it were a value at `indent`.
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted]
+                let reference = String(decoding: try encoder.encode(array), as: UTF8.self)
+                    .split(separator: "\n", omittingEmptySubsequences: false)
+                    .enumerated().map { $0.offset == 0 || $0.element.isEmpty ? String($0.element) : String(repeating: " ", count: indent) + $0.element }
+                    .joined(separator: "\n")
+                #expect(String(decoding: bytes[..<written], as: UTF8.self) == reference)
+            }
+        }
+    }
+
     @Test("the reorder buffer releases in stable time order and delivers late events")
     func reorderStableOrder() {
         var buffer = ReorderBuffer<Int>(window: 10, capacity: 1000)

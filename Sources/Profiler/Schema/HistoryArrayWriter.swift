@@ -13,20 +13,26 @@ struct HistoryArrayWriter {
         self.history = history
     }
 
+    /// One placeholder found in the skeleton: its byte range (quotes included), the indentation
+    /// of its line and the array it stands for.
+    private struct Placeholder {
+        var start: Int
+        var end: Int
+        var indent: Int
+        var array: [Int]
+    }
+
+    /// The skeleton with every placeholder replaced by its array. The placeholders are found
+    /// first, so the document's size is bounded up front and written straight into one `Data`
+    /// (no per-line appends into a growing array, no final copy of the ~13 MB document).
     mutating func splice(_ skeleton: Data) throws -> Data {
         let needle = Array(("\"" + marker.prefix).utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(skeleton.count + 8 * (history.total.count * (history.routes.count + 2)))
+        var placeholders: [Placeholder] = []
         try skeleton.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let bytes = raw.bindMemory(to: UInt8.self)
             guard let base = bytes.baseAddress else { return }
             var position = 0
-            while position < bytes.count {
-                guard let hit = Self.find(needle, in: base, from: position, count: bytes.count) else {
-                    output.append(contentsOf: UnsafeBufferPointer(start: base + position, count: bytes.count - position))
-                    break
-                }
-                output.append(contentsOf: UnsafeBufferPointer(start: base + position, count: hit - position))
+            while let hit = Self.find(needle, in: base, from: position, count: bytes.count) {
                 // The placeholder's name runs to the closing quote.
                 var close = hit + needle.count
                 while close < bytes.count && base[close] != UInt8(ascii: "\"") { close += 1 }
@@ -35,14 +41,38 @@ struct HistoryArrayWriter {
                 while lineStart > 0 && base[lineStart - 1] != 10 { lineStart -= 1 }
                 var indent = 0
                 while base[lineStart + indent] == UInt8(ascii: " ") { indent += 1 }
-                try write(array(named: name), indent: indent, into: &output)
+                placeholders.append(Placeholder(start: hit, end: close + 1, indent: indent, array: try array(named: name)))
                 position = close + 1
             }
         }
         guard nextRoute == history.routes.count else {
             throw EncodingError.invalidValue(history, .init(codingPath: [], debugDescription: "history placeholders did not match the route series"))
         }
-        return Data(output)
+        if placeholders.isEmpty { return skeleton }
+        var bound = skeleton.count
+        for placeholder in placeholders { bound += Self.maximumSize(of: placeholder.array, indent: placeholder.indent) }
+        var output = Data(count: bound)
+        let written = output.withUnsafeMutableBytes { (raw: UnsafeMutableRawBufferPointer) -> Int in
+            let target = raw.bindMemory(to: UInt8.self).baseAddress!
+            return skeleton.withUnsafeBytes { (source: UnsafeRawBufferPointer) -> Int in
+                let base = source.bindMemory(to: UInt8.self).baseAddress
+                var from = 0
+                var end = 0
+                for placeholder in placeholders {
+                    (target + end).update(from: base! + from, count: placeholder.start - from)
+                    end += placeholder.start - from
+                    end += Self.write(placeholder.array, indent: placeholder.indent, at: target + end)
+                    from = placeholder.end
+                }
+                if from < skeleton.count {
+                    (target + end).update(from: base! + from, count: skeleton.count - from)
+                    end += skeleton.count - from
+                }
+                return end
+            }
+        }
+        output.count = written
+        return output
     }
 
     private mutating func array(named name: String) throws -> [Int] {
@@ -57,29 +87,43 @@ struct HistoryArrayWriter {
         }
     }
 
-    /// Writes `array` one element per line. Each line is formatted into a stack-sized scratch
-    /// line and appended once (per-byte appends with a uniqueness check each were ~3 % of a run).
-    private func write(_ array: [Int], indent: Int, into output: inout [UInt8]) throws {
-        output.append(UInt8(ascii: "["))
-        output.append(10)
+    /// The most bytes ``write(_:indent:at:)`` writes for `array`: `[`, two newlines, the closing
+    /// indent and `]`, and per element a line of the indent, two spaces, up to 19 digits and a
+    /// sign, a comma and a newline.
+    static func maximumSize(of array: [Int], indent: Int) -> Int {
+        4 + indent + array.count * (indent + 2 + 20 + 2)
+    }
+
+    /// Writes `array` one element per line at `target`, formatted as `JSONEncoder` does; returns
+    /// the bytes written (at most ``maximumSize(of:indent:)``).
+    static func write(_ array: [Int], indent: Int, at target: UnsafeMutablePointer<UInt8>) -> Int {
+        var end = 0
+        target[end] = UInt8(ascii: "[")
+        target[end + 1] = 10
+        end += 2
         if array.isEmpty {
-            output.append(10)
+            target[end] = 10
+            end += 1
         } else {
-            // indent + 2 spaces, up to 20 digits and a sign, a comma, a newline.
-            var line = [UInt8](repeating: UInt8(ascii: " "), count: indent + 2 + 24)
-            line.withUnsafeMutableBufferPointer { lineBuffer in
-                let base = lineBuffer.baseAddress!
-                let digitsStart = indent + 2
-                for index in array.indices {
-                    var end = Self.writeDecimal(array[index], at: base + digitsStart) + digitsStart
-                    if index + 1 < array.count { base[end] = UInt8(ascii: ","); end += 1 }
-                    base[end] = 10
-                    output.append(contentsOf: UnsafeBufferPointer(start: base, count: end + 1))
+            let last = array.count - 1
+            array.withUnsafeBufferPointer { values in
+                for index in values.indices {
+                    (target + end).initialize(repeating: UInt8(ascii: " "), count: indent + 2)
+                    end += indent + 2
+                    end += Self.writeDecimal(values[index], at: target + end)
+                    if index < last {
+                        target[end] = UInt8(ascii: ",")
+                        end += 1
+                    }
+                    target[end] = 10
+                    end += 1
                 }
             }
         }
-        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
-        output.append(UInt8(ascii: "]"))
+        (target + end).initialize(repeating: UInt8(ascii: " "), count: indent)
+        end += indent
+        target[end] = UInt8(ascii: "]")
+        return end + 1
     }
 
     /// Writes `value` in decimal at `target` (room for 21 bytes); returns the bytes written.
