@@ -189,7 +189,7 @@ static const rk_gate_consts rk_gate_k = {
  * their bits, so that adding q << 20 applies 2^(q >> 3) exactly. Against the degree-5 2^z of
  * rk_exp2_8: 2 FMAs fewer and a shorter dependency chain (the table lookup runs beside the
  * polynomial), which is what limits the gate sweep. */
-AVX2_FN __m256 rk_exp2_8th(__m256 u, const rk_gate_consts *k) {
+AVX2_FN __m256 rk_exp2_8th_parts(__m256 u, const rk_gate_consts *k, __m256 *scale) {
     u = _mm256_min_ps(_mm256_max_ps(u, k->lo), k->hi);
     const __m256 q = _mm256_round_ps(u, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     const __m256 r = _mm256_sub_ps(u, q);
@@ -197,8 +197,19 @@ AVX2_FN __m256 rk_exp2_8th(__m256 u, const rk_gate_consts *k) {
     const __m256i sc = _mm256_add_epi32(_mm256_permutevar8x32_epi32(k->tab, qi), _mm256_slli_epi32(qi, 20));
     __m256 p = _mm256_fmadd_ps(k->c3, r, k->c2);
     p = _mm256_fmadd_ps(p, r, k->c1);
-    p = _mm256_fmadd_ps(p, r, k->c0);
-    return _mm256_mul_ps(p, _mm256_castsi256_ps(sc));
+    *scale = _mm256_castsi256_ps(sc);
+    return _mm256_fmadd_ps(p, r, k->c0);
+}
+AVX2_FN __m256 rk_exp2_8th(__m256 u, const rk_gate_consts *k) {
+    __m256 sc;
+    const __m256 p = rk_exp2_8th_parts(u, k, &sc);
+    return _mm256_mul_ps(p, sc);
+}
+/* 1 + 2^(u/8), the final multiply and the add in one FMA */
+AVX2_FN __m256 rk_1p_exp2_8th(__m256 u, const rk_gate_consts *k) {
+    __m256 sc;
+    const __m256 p = rk_exp2_8th_parts(u, k, &sc);
+    return _mm256_fmadd_ps(p, sc, k->one);
 }
 
 /* Gate non-linearities and cell update of one step for rows [0, mr) of a tile, in four passes,
@@ -215,6 +226,11 @@ AVX2_FN __m256 rk_exp2_8th(__m256 u, const rk_gate_consts *k) {
  * aligned, overwritten. c, h, cp row stride H (cp NULL at t = 0, may equal c); act (NULL in
  * inference) row stride 4H. cell_units: pass 2 for the units [j, j + 8) of one row (tail: the
  * last, partial vector, masked). */
+AVX2_FN void store8(float *dst, __m256 v, const int tail, const __m256i m) {
+    if (tail) _mm256_maskstore_ps(dst, m, v);
+    else _mm256_storeu_ps(dst, v);
+}
+
 AVX2_FN void cell_units(float *p, int Hp, int j, const float *cpr, float *cr, float *ar, int H, const int tail,
                         const __m256i m, const rk_gate_consts *k) {
     const __m256 di = _mm256_load_ps(p + j), df = _mm256_load_ps(p + Hp + j), dg = _mm256_load_ps(p + 2 * Hp + j);
@@ -226,29 +242,27 @@ AVX2_FN void cell_units(float *p, int Hp, int j, const float *cpr, float *cr, fl
     if (tail) _mm256_maskstore_ps(cr + j, m, cv);
     else _mm256_storeu_ps(cr + j, cv);
     if (ar) {
-        const __m256 i = rk_recip(di), f = rk_recip(df), o = rk_recip(_mm256_load_ps(p + 3 * Hp + j));
-        const __m256 gr = rk_recip(dg), g = _mm256_sub_ps(_mm256_add_ps(gr, gr), k->one);
-        if (tail) {
-            _mm256_maskstore_ps(ar + j, m, i);
-            _mm256_maskstore_ps(ar + H + j, m, f);
-            _mm256_maskstore_ps(ar + 2 * H + j, m, g);
-            _mm256_maskstore_ps(ar + 3 * H + j, m, o);
-        } else {
-            _mm256_storeu_ps(ar + j, i);
-            _mm256_storeu_ps(ar + H + j, f);
-            _mm256_storeu_ps(ar + 2 * H + j, g);
-            _mm256_storeu_ps(ar + 3 * H + j, o);
-        }
+        store8(ar + j, rk_recip(di), tail, m);
+        store8(ar + H + j, rk_recip(df), tail, m);
     }
 }
 
-AVX2_FN void hidden_units(const float *p, int Hp, int j, float *hr, const int tail, const __m256i m,
-                          const rk_gate_consts *k) {
-    const __m256 ec = _mm256_load_ps(p + Hp + j);
-    const __m256 hv = _mm256_div_ps(_mm256_sub_ps(k->one, ec),
-                                    _mm256_mul_ps(_mm256_load_ps(p + 3 * Hp + j), _mm256_add_ps(k->one, ec)));
-    if (tail) _mm256_maskstore_ps(hr + j, m, hv);
-    else _mm256_storeu_ps(hr + j, hv);
+/* pass 3 for units [j, j + 8) of one row; training (ar) also stores g = 2 / Dg - 1 */
+AVX2_FN void tanh_exp_units(float *p, int Hp, int j, float *ar, int H, const int tail, const __m256i m,
+                            const rk_gate_consts *k) {
+    _mm256_store_ps(p + Hp + j, rk_exp2_8th(_mm256_mul_ps(_mm256_load_ps(p + j), k->tscale), k));
+    if (ar) {
+        const __m256 gr = rk_recip(_mm256_load_ps(p + 2 * Hp + j));
+        store8(ar + 2 * H + j, _mm256_sub_ps(_mm256_add_ps(gr, gr), k->one), tail, m);
+    }
+}
+
+/* pass 4; training (ar) also stores o = 1 / Do */
+AVX2_FN void hidden_units(const float *p, int Hp, int j, float *hr, float *ar, int H, const int tail,
+                          const __m256i m, const rk_gate_consts *k) {
+    const __m256 ec = _mm256_load_ps(p + Hp + j), dq = _mm256_load_ps(p + 3 * Hp + j);
+    store8(hr + j, _mm256_div_ps(_mm256_sub_ps(k->one, ec), _mm256_mul_ps(dq, _mm256_add_ps(k->one, ec))), tail, m);
+    if (ar) store8(ar + 3 * H + j, rk_recip(dq), tail, m);
 }
 
 __attribute__((target("avx2,fma"))) static void fwd_cells(int mr, int H, float *restrict pre,
@@ -260,7 +274,7 @@ __attribute__((target("avx2,fma"))) static void fwd_cells(int mr, int H, float *
     for (int i = 0; i < n; i += 32) /* n is a multiple of 32 */
 #pragma GCC unroll 4
         for (int v = 0; v < 32; v += 8)
-            _mm256_store_ps(pre + i + v, _mm256_add_ps(k->one, rk_exp2_8th(_mm256_load_ps(pre + i + v), k)));
+            _mm256_store_ps(pre + i + v, rk_1p_exp2_8th(_mm256_load_ps(pre + i + v), k));
     for (int r = 0; r < mr; r++) {
         float *p = pre + (size_t)r * 4 * Hp, *cr = c + (size_t)r * H;
         const float *cpr = cp ? cp + (size_t)r * H : NULL;
@@ -275,14 +289,24 @@ __attribute__((target("avx2,fma"))) static void fwd_cells(int mr, int H, float *
     }
     for (int r = 0; r < mr; r++) {
         float *p = pre + (size_t)r * 4 * Hp;
-        for (int j = 0; j < Hp; j += 8)
-            _mm256_store_ps(p + Hp + j, rk_exp2_8th(_mm256_mul_ps(_mm256_load_ps(p + j), k->tscale), k));
+        if (act) {
+            float *ar = act + (size_t)r * 4 * H;
+            for (int j = 0; j < Hv; j += 8) tanh_exp_units(p, Hp, j, ar, H, 0, none, k);
+            if (Hv < H) tanh_exp_units(p, Hp, Hv, ar, H, 1, m, k);
+        } else {
+            for (int j = 0; j < Hp; j += 8) tanh_exp_units(p, Hp, j, NULL, H, 0, none, k);
+        }
     }
     for (int r = 0; r < mr; r++) {
         const float *p = pre + (size_t)r * 4 * Hp;
-        float *hr = h + (size_t)r * H;
-        for (int j = 0; j < Hv; j += 8) hidden_units(p, Hp, j, hr, 0, none, k);
-        if (Hv < H) hidden_units(p, Hp, Hv, hr, 1, m, k);
+        float *hr = h + (size_t)r * H, *ar = act ? act + (size_t)r * 4 * H : NULL;
+        if (ar) {
+            for (int j = 0; j < Hv; j += 8) hidden_units(p, Hp, j, hr, ar, H, 0, none, k);
+            if (Hv < H) hidden_units(p, Hp, Hv, hr, ar, H, 1, m, k);
+        } else {
+            for (int j = 0; j < Hv; j += 8) hidden_units(p, Hp, j, hr, NULL, H, 0, none, k);
+            if (Hv < H) hidden_units(p, Hp, Hv, hr, NULL, H, 1, m, k);
+        }
     }
 }
 
