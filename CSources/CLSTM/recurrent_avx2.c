@@ -4,7 +4,7 @@
  * once, bias + Wx·x_t + Wh·h_{t-1} for all four gates of 4 hidden units into a small L1 buffer of
  * the step's pre-activations; a second sweep over whole rows applies the gate non-linearities
  * and the cell update 8 units at a time (fwd_cells). The weights are packed (pre-scaled for the
- * 2^z exponential) once per call into panels of 16 columns, [i0..3 f0..3 | g0..3 o0..3] for
+ * exponential, rk_exp2_8th) once per call into panels of 16 columns, [i0..3 f0..3 | g0..3 o0..3] for
  * hidden units 4·jb .. 4·jb+3, each panel = bias (16), then H rows of Wh, then I rows of Wx
  * (K = H + I). The input projection is fused in the same K loop (no separate GEMM, no [T][B][4H]
  * gate buffer); the next step's input rows are prefetched.
@@ -20,6 +20,7 @@
  * order, then the workers' sums are added in worker order: deterministic for a thread count. */
 #include "internal.h"
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #define MR 6 /* rows (sequences) per tile */
@@ -44,8 +45,9 @@ void clstm_fwd_pack(const float *Wx, const float *Wh, const float *bias, int In,
             const int gate = col / 4, j = jb * 4 + col % 4;
             const int valid = j < H;
             const size_t row = (size_t)gate * H + j; /* row of Wx / Wh / bias */
-            /* pre-scaled so that the kernels get z = -x log2 e (i, f, o) or -2 x log2 e (g) */
-            const float sc = gate == 2 ? -2.0f * 1.44269504088896341f : -1.44269504088896341f;
+            /* pre-scaled so that the kernels get u = 8 z with z = -x log2 e (i, f, o) or -2 x log2 e
+             * (g): the gate sweep's exponential (rk_exp2_8th) computes 2^(u/8) */
+            const float sc = gate == 2 ? -16.0f * 1.44269504088896341f : -8.0f * 1.44269504088896341f;
             p[col] = valid ? sc * bias[row] : 0.0f;
             for (int k = 0; k < H; k++) p[16 * (1 + k) + col] = valid ? sc * Wh[row * H + k] : 0.0f;
             for (int k = 0; k < In; k++) p[16 * (1 + H + k) + col] = valid ? sc * Wx[row * In + k] : 0.0f;
@@ -96,8 +98,9 @@ AVX2_FN __m256 rk_exp2_8(__m256 z) {
     return _mm256_castsi256_ps(_mm256_add_epi32(_mm256_castps_si256(p), _mm256_slli_epi32(_mm256_castps_si256(t), 23)));
 }
 /* The forward weights are packed pre-scaled (clstm_fwd_pack), so that pre-activations come out as
- * z = -x log2(e) for the i, f, o gates and z = -2 x log2(e) for g: sigmoid(x) = 1 / (1 + 2^z),
- * tanh(g) = 2 / (1 + 2^z) - 1 with no multiply before the exponential. */
+ * u = 8 z with z = -x log2(e) for the i, f, o gates and z = -2 x log2(e) for g: sigmoid(x) =
+ * 1 / (1 + 2^z), tanh(g) = 2 / (1 + 2^z) - 1 with no multiply before the exponential (the forward's
+ * rk_exp2_8th takes u; rk_exp2_8, used by the backward's tanh, takes z). */
 #define RK_NEG_LOG2E (-1.44269504088896341f)
 /* tanh(x) = 2 / (1 + 2^(-2 x log2 e)) - 1 (cell state in the backward) */
 AVX2_FN __m256 rk_tanh8(__m256 x) {
@@ -163,78 +166,157 @@ AVX2_FN void fwd_preact(const int mr, const float *restrict pk, int H, int In, c
     }
 }
 
-/* Gate non-linearities and cell update of one step over whole rows, 8 hidden units at a time, in
- * two passes so that each pass has short dependency chains and independent iterations
- * (throughput- rather than latency-bound): c first, then h = o tanh(c). pre holds z (see
- * RK_NEG_LOG2E) and is overwritten. c, h, cp row stride H (cp NULL at t = 0, may equal c); act
- * (NULL in inference) row stride 4H. With E = 2^z, one reciprocal serves i g and one o tanh(c):
- * i g = (1 - Eg) / ((1 + Ei)(1 + Eg)), o tanh(c) = (1 - Ec) / ((1 + Eo)(1 + Ec)). Training
- * computes c and h the same way (so its outputs equal inference bit for bit) and in addition
- * the activated gates that the backward needs. */
-AVX2_FN void cell8(float *p, int Hp, int j, const float *cpr, float *cr, float *ar, int H, const int tail,
-                   const __m256i m) {
-    const __m256 one = _mm256_set1_ps(1.0f);
-    const __m256 ei = rk_exp2_8(_mm256_load_ps(p + j)), ef = rk_exp2_8(_mm256_load_ps(p + Hp + j));
-    const __m256 eg = rk_exp2_8(_mm256_load_ps(p + 2 * Hp + j)), eo = rk_exp2_8(_mm256_load_ps(p + 3 * Hp + j));
-    const __m256 cp = !cpr ? _mm256_setzero_ps() : tail ? _mm256_maskload_ps(cpr + j, m) : _mm256_loadu_ps(cpr + j);
-    const __m256 di = _mm256_add_ps(one, ei), df = _mm256_add_ps(one, ef);
-    const __m256 dg = _mm256_add_ps(one, eg), dq = _mm256_add_ps(one, eo);
-    const __m256 ig = _mm256_mul_ps(_mm256_sub_ps(one, eg), rk_recip(_mm256_mul_ps(di, dg)));
-    const __m256 f = rk_recip(df);
-    const __m256 cv = _mm256_fmadd_ps(f, cp, ig);
-    _mm256_store_ps(p + j, cv);          /* c and 1 + Eo for the h pass (aligned, full vectors) */
-    _mm256_store_ps(p + 3 * Hp + j, dq);
+/* Constants of the gate sweep, as full vectors read through memory operands (rk_gate_k is made
+ * opaque to the compiler in fwd_cells): kept in registers they cost broadcasts, copies and spills
+ * in a sweep whose speed depends on how many instructions it issues. */
+typedef struct rk_gate_consts {
+    __m256 lo, hi, c3, c2, c1, c0, one, two, tscale;
+    __m256i tab;
+} rk_gate_consts;
+#define RK8(v) {v, v, v, v, v, v, v, v}
+static const rk_gate_consts rk_gate_k = {
+    RK8(-320.f), RK8(320.f), RK8(0.000108416636f), RK8(0.00375412614f), RK8(0.0866433978f), RK8(1.0f),
+    RK8(1.0f), RK8(2.0f), RK8(16.0f * RK_NEG_LOG2E),
+    /* bits of 2^(k/8) minus k << 20, k = 0..7, two per 64-bit element (see rk_exp2_8th) */
+    {(long long)0x3f7b95c23f800000LL, (long long)0x3f75fed73f7837f0LL, (long long)0x3f75672a3f7504f3LL,
+     (long long)0x3f7ac0c73f7744fdLL}};
+#undef RK8
+/* 2^(u/8) for 8 floats, u clamped to [-320, 320]: 2^(u/8) within [2^-40, 2^40], so that a product
+ * of three (1 + 2^(u/8)) stays finite, and sigmoid / tanh are 0, 1 or -1 to float precision beyond.
+ * q = round(u), r = u - q in [-1/2, 1/2] (exact); 2^(r/8) by a degree-3 polynomial (Chebyshev
+ * interpolation; 3.8e-8 relative with these float coefficients in exact arithmetic, 1.7e-7 in
+ * float, measured over [-40, 40]); 2^(q/8) = 2^(q >> 3) 2^((q & 7)/8) from an 8-entry table held in
+ * one register (vpermps on the low 3 bits of q) whose entries have (q & 7) << 20 subtracted from
+ * their bits, so that adding q << 20 applies 2^(q >> 3) exactly. Against the degree-5 2^z of
+ * rk_exp2_8: 2 FMAs fewer and a shorter dependency chain (the table lookup runs beside the
+ * polynomial), which is what limits the gate sweep. */
+AVX2_FN __m256 rk_exp2_8th_parts(__m256 u, const rk_gate_consts *k, __m256 *scale) {
+    u = _mm256_min_ps(_mm256_max_ps(u, k->lo), k->hi);
+    const __m256 q = _mm256_round_ps(u, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    const __m256 r = _mm256_sub_ps(u, q);
+    const __m256i qi = _mm256_cvtps_epi32(q);
+    const __m256i sc = _mm256_add_epi32(_mm256_permutevar8x32_epi32(k->tab, qi), _mm256_slli_epi32(qi, 20));
+    __m256 p = _mm256_fmadd_ps(k->c3, r, k->c2);
+    p = _mm256_fmadd_ps(p, r, k->c1);
+    *scale = _mm256_castsi256_ps(sc);
+    return _mm256_fmadd_ps(p, r, k->c0);
+}
+AVX2_FN __m256 rk_exp2_8th(__m256 u, const rk_gate_consts *k) {
+    __m256 sc;
+    const __m256 p = rk_exp2_8th_parts(u, k, &sc);
+    return _mm256_mul_ps(p, sc);
+}
+/* 1 + 2^(u/8), the final multiply and the add in one FMA */
+AVX2_FN __m256 rk_1p_exp2_8th(__m256 u, const rk_gate_consts *k) {
+    __m256 sc;
+    const __m256 p = rk_exp2_8th_parts(u, k, &sc);
+    return _mm256_fmadd_ps(p, sc, k->one);
+}
+
+/* Gate non-linearities and cell update of one step for rows [0, mr) of a tile, in four passes,
+ * each a loop of short, independent dependency chains (one long chain per unit — exponential,
+ * cell update, exponential, division — is latency-bound: the out-of-order window cannot reach
+ * the next units; session 5 measured one pass 1.45x slower than two, four 1.15x faster than two):
+ *   1. over the whole pre block: D = 1 + 2^(u/8) (u as packed, see clstm_fwd_pack), in place;
+ *   2. c = f cp + i g = cp / Df + (1 - Eg) / (Di Dg) = (cp Di Dg + (2 - Dg) Df) / (Di Dg Df), one
+ *      division; c is stored to the row and over Di; training also stores the activated gates
+ *      i = 1 / Di, f = 1 / Df, g = 2 / Dg - 1, o = 1 / Do (outputs equal inference bit for bit);
+ *   3. Ec = 2^(-2 c log2 e) over Df;
+ *   4. h = o tanh(c) = (1 - Ec) / (Do (1 + Ec)).
+ * pre: [mr][4][Hp] (Hp = H rounded up to 8, padding units are computed and ignored), 64-byte
+ * aligned, overwritten. c, h, cp row stride H (cp NULL at t = 0, may equal c); act (NULL in
+ * inference) row stride 4H. cell_units: pass 2 for the units [j, j + 8) of one row (tail: the
+ * last, partial vector, masked). */
+AVX2_FN void store8(float *dst, __m256 v, const int tail, const __m256i m) {
+    if (tail) _mm256_maskstore_ps(dst, m, v);
+    else _mm256_storeu_ps(dst, v);
+}
+/* Training's activated gates ([T][B][4H], 44 MB per batch at the floor shape): streaming stores,
+ * which skip the read-for-ownership of each line (the training forward was bound by this memory
+ * traffic: ~1/3 of its time in the gate sweep against ~1/6 in inference); _mm_sfence at the end of
+ * clstm_fwd_layer_avx2 orders them before the backward reads them (possibly in another thread). */
+AVX2_FN void store8nt(float *dst, __m256 v, const int tail, const __m256i m) {
+    if (tail) _mm256_maskstore_ps(dst, m, v);
+    else if (((uintptr_t)dst & 31) == 0) _mm256_stream_ps(dst, v);
+    else _mm256_storeu_ps(dst, v);
+}
+
+AVX2_FN void cell_units(float *p, int Hp, int j, const float *cpr, float *cr, float *ar, int H, const int tail,
+                        const __m256i m, const rk_gate_consts *k) {
+    const __m256 di = _mm256_load_ps(p + j), df = _mm256_load_ps(p + Hp + j), dg = _mm256_load_ps(p + 2 * Hp + j);
+    const __m256 cpv = !cpr ? _mm256_setzero_ps() : tail ? _mm256_maskload_ps(cpr + j, m) : _mm256_loadu_ps(cpr + j);
+    const __m256 dig = _mm256_mul_ps(di, dg);
+    const __m256 num = _mm256_fmadd_ps(cpv, dig, _mm256_mul_ps(_mm256_sub_ps(k->two, dg), df));
+    const __m256 cv = _mm256_div_ps(num, _mm256_mul_ps(dig, df));
+    _mm256_store_ps(p + j, cv);
     if (tail) _mm256_maskstore_ps(cr + j, m, cv);
     else _mm256_storeu_ps(cr + j, cv);
     if (ar) {
-        const __m256 i = rk_recip(di), o = rk_recip(dq), gr = rk_recip(dg);
-        const __m256 g = _mm256_sub_ps(_mm256_add_ps(gr, gr), one);
-        if (tail) {
-            _mm256_maskstore_ps(ar + j, m, i);
-            _mm256_maskstore_ps(ar + H + j, m, f);
-            _mm256_maskstore_ps(ar + 2 * H + j, m, g);
-            _mm256_maskstore_ps(ar + 3 * H + j, m, o);
-        } else {
-            _mm256_storeu_ps(ar + j, i);
-            _mm256_storeu_ps(ar + H + j, f);
-            _mm256_storeu_ps(ar + 2 * H + j, g);
-            _mm256_storeu_ps(ar + 3 * H + j, o);
-        }
+        store8nt(ar + j, rk_recip(di), tail, m);
+        store8nt(ar + H + j, rk_recip(df), tail, m);
     }
 }
 
-/* h = o tanh(c) from the first pass: p[j] = c, p[3 Hp + j] = 1 + Eo */
-AVX2_FN void hidden8(const float *p, int Hp, int j, float *hr, const int tail, const __m256i m) {
-    const __m256 one = _mm256_set1_ps(1.0f);
-    const __m256 cv = _mm256_load_ps(p + j), dq = _mm256_load_ps(p + 3 * Hp + j);
-    const __m256 ec = rk_exp2_8(_mm256_mul_ps(cv, _mm256_set1_ps(2.0f * RK_NEG_LOG2E)));
-    const __m256 hv = _mm256_mul_ps(_mm256_sub_ps(one, ec), rk_recip(_mm256_mul_ps(dq, _mm256_add_ps(one, ec))));
-    if (tail) _mm256_maskstore_ps(hr + j, m, hv);
-    else _mm256_storeu_ps(hr + j, hv);
+/* pass 3 for units [j, j + 8) of one row; training (ar) also stores g = 2 / Dg - 1 */
+AVX2_FN void tanh_exp_units(float *p, int Hp, int j, float *ar, int H, const int tail, const __m256i m,
+                            const rk_gate_consts *k) {
+    _mm256_store_ps(p + Hp + j, rk_exp2_8th(_mm256_mul_ps(_mm256_load_ps(p + j), k->tscale), k));
+    if (ar) {
+        const __m256 gr = rk_recip(_mm256_load_ps(p + 2 * Hp + j));
+        store8nt(ar + 2 * H + j, _mm256_sub_ps(_mm256_add_ps(gr, gr), k->one), tail, m);
+    }
+}
+
+/* pass 4; training (ar) also stores o = 1 / Do */
+AVX2_FN void hidden_units(const float *p, int Hp, int j, float *hr, float *ar, int H, const int tail,
+                          const __m256i m, const rk_gate_consts *k) {
+    const __m256 ec = _mm256_load_ps(p + Hp + j), dq = _mm256_load_ps(p + 3 * Hp + j);
+    store8(hr + j, _mm256_div_ps(_mm256_sub_ps(k->one, ec), _mm256_mul_ps(dq, _mm256_add_ps(k->one, ec))), tail, m);
+    if (ar) store8nt(ar + 3 * H + j, rk_recip(dq), tail, m);
 }
 
 __attribute__((target("avx2,fma"))) static void fwd_cells(int mr, int H, float *restrict pre,
                                                           const float *cp, float *c, float *h, float *act) {
-    const int Hp = (H + 7) & ~7, Hv = H & ~7;
+    const int Hp = (H + 7) & ~7, Hv = H & ~7, n = mr * 4 * Hp;
     const __m256i none = _mm256_setzero_si256(), m = tail_mask8(H - Hv);
+    const rk_gate_consts *k = &rk_gate_k;
+    __asm__("" : "+r"(k)); /* opaque: the constants stay memory operands instead of registers */
+    for (int i = 0; i < n; i += 32) /* n is a multiple of 32 */
+#pragma GCC unroll 4
+        for (int v = 0; v < 32; v += 8)
+            _mm256_store_ps(pre + i + v, rk_1p_exp2_8th(_mm256_load_ps(pre + i + v), k));
     for (int r = 0; r < mr; r++) {
-        float *p = pre + (size_t)r * 4 * Hp;
+        float *p = pre + (size_t)r * 4 * Hp, *cr = c + (size_t)r * H;
         const float *cpr = cp ? cp + (size_t)r * H : NULL;
-        float *cr = c + (size_t)r * H;
         if (act) {
             float *ar = act + (size_t)r * 4 * H;
-            for (int j = 0; j < Hv; j += 8) cell8(p, Hp, j, cpr, cr, ar, H, 0, none);
-            if (Hv < H) cell8(p, Hp, Hv, cpr, cr, ar, H, 1, m);
+            for (int j = 0; j < Hv; j += 8) cell_units(p, Hp, j, cpr, cr, ar, H, 0, none, k);
+            if (Hv < H) cell_units(p, Hp, Hv, cpr, cr, ar, H, 1, m, k);
         } else {
-            for (int j = 0; j < Hv; j += 8) cell8(p, Hp, j, cpr, cr, NULL, H, 0, none);
-            if (Hv < H) cell8(p, Hp, Hv, cpr, cr, NULL, H, 1, m);
+            for (int j = 0; j < Hv; j += 8) cell_units(p, Hp, j, cpr, cr, NULL, H, 0, none, k);
+            if (Hv < H) cell_units(p, Hp, Hv, cpr, cr, NULL, H, 1, m, k);
+        }
+    }
+    for (int r = 0; r < mr; r++) {
+        float *p = pre + (size_t)r * 4 * Hp;
+        if (act) {
+            float *ar = act + (size_t)r * 4 * H;
+            for (int j = 0; j < Hv; j += 8) tanh_exp_units(p, Hp, j, ar, H, 0, none, k);
+            if (Hv < H) tanh_exp_units(p, Hp, Hv, ar, H, 1, m, k);
+        } else {
+            for (int j = 0; j < Hp; j += 8) tanh_exp_units(p, Hp, j, NULL, H, 0, none, k);
         }
     }
     for (int r = 0; r < mr; r++) {
         const float *p = pre + (size_t)r * 4 * Hp;
-        float *hr = h + (size_t)r * H;
-        for (int j = 0; j < Hv; j += 8) hidden8(p, Hp, j, hr, 0, none);
-        if (Hv < H) hidden8(p, Hp, Hv, hr, 1, m);
+        float *hr = h + (size_t)r * H, *ar = act ? act + (size_t)r * 4 * H : NULL;
+        if (ar) {
+            for (int j = 0; j < Hv; j += 8) hidden_units(p, Hp, j, hr, ar, H, 0, none, k);
+            if (Hv < H) hidden_units(p, Hp, Hv, hr, ar, H, 1, m, k);
+        } else {
+            for (int j = 0; j < Hv; j += 8) hidden_units(p, Hp, j, hr, NULL, H, 0, none, k);
+            if (Hv < H) hidden_units(p, Hp, Hv, hr, NULL, H, 1, m, k);
+        }
     }
 }
 
@@ -273,6 +355,7 @@ void clstm_fwd_layer_avx2(const float *pk, int In, int H, int T, int B, int r0, 
             fwd_step_any(mr, pk, H, In, hp, xt, cp, ct, ht, at, pre);
         }
     }
+    if (act_all) _mm_sfence(); /* the activated gates were written with streaming stores */
 }
 
 /* Gate backward of one step (see clstm_gates_backward; this kernel's tanh): act row stride 4H;
