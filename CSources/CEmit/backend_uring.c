@@ -30,6 +30,7 @@ typedef struct uring_state {
     uint8_t *bufs;
     size_t br_bytes;
     unsigned returned;
+    uint32_t fixed_cap;   /* registered-file table: one slot per connection index (0: none) */
 } uring_state;
 
 #define UR(w) ((uring_state *)(w)->backend)
@@ -48,7 +49,6 @@ static struct io_uring_sqe *get_sqe(uring_state *s) {
 }
 
 static int ur_init(cemit_worker *w, uint32_t max_conns) {
-    (void)max_conns;
     uring_state *s = calloc(1, sizeof *s);
     if (!s) return -ENOMEM;
     struct io_uring_params p;
@@ -77,6 +77,10 @@ static int ur_init(cemit_worker *w, uint32_t max_conns) {
         io_uring_buf_ring_add(s->br, s->bufs + (size_t)i * BUF_SIZE, BUF_SIZE, (unsigned short)i,
                               io_uring_buf_ring_mask(BUF_COUNT), (int)i);
     io_uring_buf_ring_advance(s->br, BUF_COUNT);
+    /* Registered files (optional): each connection's socket is also installed at its index and
+     * its operations name the index (IOSQE_FIXED_FILE), so the kernel skips the per-operation
+     * file lookup and reference count. Without the table every socket is named by its fd. */
+    s->fixed_cap = max_conns && io_uring_register_files_sparse(&s->ring, max_conns) == 0 ? max_conns : 0;
     w->backend = s;
     return 0;
 }
@@ -104,10 +108,18 @@ static void ur_destroy(cemit_worker *w) {
     w->backend = NULL;
 }
 
+/* The descriptor or registered index an operation on c names, and the SQE flag that goes with it. */
+static inline void set_file(struct io_uring_sqe *sqe, const cemit_conn *c) {
+    if (c->fixed) { sqe->fd = (int)c->index; sqe->flags |= IOSQE_FIXED_FILE; }
+}
+
 static int ur_connect(cemit_worker *w, cemit_conn *c, const struct sockaddr *sa, socklen_t len) {
-    struct io_uring_sqe *sqe = get_sqe(UR(w));
+    uring_state *s = UR(w);
+    if (c->index < s->fixed_cap && io_uring_register_files_update(&s->ring, c->index, &c->fd, 1) == 1) c->fixed = 1;
+    struct io_uring_sqe *sqe = get_sqe(s);
     if (!sqe) return -EBUSY;
     io_uring_prep_connect(sqe, c->fd, sa, len);
+    set_file(sqe, c);
     io_uring_sqe_set_data64(sqe, ud(OP_CONNECT, c));
     c->uring_ops++;
     return 0;
@@ -117,6 +129,7 @@ static int ur_send(cemit_worker *w, cemit_conn *c) {
     struct io_uring_sqe *sqe = get_sqe(UR(w));
     if (!sqe) return -EBUSY;
     io_uring_prep_send(sqe, c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
+    set_file(sqe, c);
     io_uring_sqe_set_data64(sqe, ud(OP_SEND, c));
     c->uring_ops++;
     return 0;
@@ -127,6 +140,7 @@ static int ur_start_recv(cemit_worker *w, cemit_conn *c) {
     if (!sqe) return -EBUSY;
     io_uring_prep_recv_multishot(sqe, c->fd, NULL, 0, 0);
     sqe->flags |= IOSQE_BUFFER_SELECT;
+    set_file(sqe, c);
     sqe->buf_group = BGID;
     io_uring_sqe_set_data64(sqe, ud(OP_RECV, c));
     c->recv_armed = 1;
@@ -144,6 +158,11 @@ static void ur_close(cemit_worker *w, cemit_conn *c, int reset) {
             io_uring_sqe_set_data64(sqe, (uint64_t)OP_IGNORE << 61);
             io_uring_submit(&s->ring);
         }
+    }
+    if (c->fixed) { /* the table holds a reference of its own: drop it, or the socket stays open */
+        int none = -1;
+        io_uring_register_files_update(&s->ring, c->index, &none, 1);
+        c->fixed = 0;
     }
     if (reset) {
         struct linger lg = {1, 0};

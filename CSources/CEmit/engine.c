@@ -13,9 +13,10 @@ _Static_assert(sizeof(cemit_request) == 24, "cemit_request mirrors Traffic.Reque
 #define NONE UINT32_MAX
 #define TIMER_TICK_NS 1000000LL
 #define DRIP_TICK_NS 1000000LL
-#ifndef SPIN_NS
-#define SPIN_NS 50000LL /* busy-poll budget before blocking while responses are outstanding */
+#ifndef GROW_CONNECTING
+#define GROW_CONNECTING 16u /* open model: handshakes in progress at once while growing the pool */
 #endif
+#define SPIN_DEFAULT_NS 50000LL /* cemit_config.busy_poll_ns when 0 */
 
 
 static inline void cpu_relax(void) {
@@ -471,6 +472,7 @@ static int64_t dispatch_stream_closed(cemit_worker *w, int64_t now) {
  */
 static int64_t dispatch_open(cemit_worker *w, int64_t now) {
     cemit_engine *e = w->engine;
+    w->send_due = INT64_MAX;
     int64_t rel = now - w->start_ns;
     int64_t window_rel = w->end_send == INT64_MAX ? INT64_MAX : w->end_send - w->start_ns;
     for (;;) {
@@ -478,7 +480,7 @@ static int64_t dispatch_open(cemit_worker *w, int64_t now) {
         const cemit_request *r; const uint8_t *arena; int64_t intended;
         if (!next_request(w, &r, &arena, &intended)) return w->stream_done ? INT64_MAX : now + 200000;
         if (intended >= window_rel) return INT64_MAX;
-        if (intended > rel) return w->start_ns + intended;
+        if (intended > rel) return w->send_due = w->start_ns + intended;
         bool warmup = intended < 0;
         if (rel - intended > e->cfg.request_timeout_ns) { /* could not be sent in time */
             if (warmup) {
@@ -496,7 +498,11 @@ static int64_t dispatch_open(cemit_worker *w, int64_t now) {
         if (r->length == 0) { advance_request(w); w->budget--; continue; }
         cemit_conn *c = free_pop(w);
         if (!c) {
-            if (w->conn_count < w->conn_cap && w->connecting < 4) {
+            /* Every connection is waiting for the target (slow, or its thread not running) while
+             * a request is due: grow the pool at once, several handshakes per turn, so sends stay
+             * on time. The kernel completes a handshake without the target's thread; a request
+             * sent on the new connection waits in its queue until the target reads it. */
+            while (w->conn_count < w->conn_cap && w->connecting < GROW_CONNECTING) {
                 cemit_conn *n = &w->conns[w->conn_count++];
                 conn_open(w, n, now);
             }
@@ -629,6 +635,8 @@ static void *worker_main(void *arg) {
     int64_t now = cemit_now_ns();
     w->end_send = e->cfg.duration_ns > 0 ? w->start_ns + e->cfg.duration_ns : INT64_MAX;
     int64_t drain_until = 0, next_timer = now + TIMER_TICK_NS;
+    w->send_due = INT64_MAX;
+    const int64_t busy = e->cfg.busy_poll_ns > 0 ? e->cfg.busy_poll_ns : SPIN_DEFAULT_NS;
     for (;;) {
         now = cemit_now_ns();
         if (!w->sending_over) {
@@ -652,6 +660,7 @@ static void *worker_main(void *arg) {
         }
         int64_t wake = now + 5 * TIMER_TICK_NS;
         if (w->sending_over) {
+            w->send_due = INT64_MAX;
             if (!drain_until) drain_until = now + e->cfg.drain_ns;
             if (!w->inflight_total || now >= drain_until || atomic_load(&e->stop) > 1) break;
             if (drain_until < wake) wake = drain_until;
@@ -672,24 +681,29 @@ static void *worker_main(void *arg) {
         }
         if (w->dripping && now + DRIP_TICK_NS / 4 < wake) wake = now + DRIP_TICK_NS / 4;
         if (next_timer < wake) wake = next_timer;
-        int64_t timeout = wake - cemit_now_ns();
-        if (timeout < 0) timeout = 0;
-        if (timeout > 0 && w->inflight_total && SPIN_NS > 0) {
-            /* Responses are due soon: poll without sleeping for a short while first. On a busy
-             * machine a thread that sleeps loses its CPU for milliseconds. */
-            int64_t spin_until = cemit_now_ns() + (timeout < SPIN_NS ? timeout : SPIN_NS);
+        int64_t t = cemit_now_ns();
+        /* Busy-poll for up to `busy` instead of sleeping while responses are outstanding, and
+         * when the next send is due within `busy`. A thread that sleeps pays a wake-up: on a
+         * busy machine it loses its CPU for milliseconds, and on this VM an idle vCPU halts (no
+         * guest halt-polling) so that waking it takes a VM exit and the host's scheduler. */
+        int64_t spin_until = 0;
+        if (w->inflight_total) spin_until = t + busy;
+        if (w->send_due - t <= busy && w->send_due > spin_until) spin_until = w->send_due;
+        if (spin_until > wake) spin_until = wake;
+        if (t < spin_until) {
             int got = 0;
-            while (!got && cemit_now_ns() < spin_until) {
+            while (!got && t < spin_until) {
                 got = w->ops->poll(w, 0);
                 /* Nothing yet: pause. (sched_yield here was tried so a target on the same core is not
                  * starved; on the loaded 2-core box it cost the client ~40 % of its CPU share to
                  * other processes, so it is not used.) */
                 if (!got) cpu_relax();
+                t = cemit_now_ns();
             }
             if (got) continue;
-            timeout = wake - cemit_now_ns();
-            if (timeout < 0) timeout = 0;
         }
+        int64_t timeout = wake - t;
+        if (timeout < 0) timeout = 0;
         w->ops->poll(w, timeout);
     }
     for (uint32_t i = 0; i < w->conn_count; i++) {
@@ -782,6 +796,7 @@ int cemit_engine_create(const cemit_config *cfg, cemit_engine **out) {
     if (!mode_streamed(cfg->mode) && (cfg->request_count < 1 || !cfg->requests || !cfg->arena)) return -EINVAL;
     if (cfg->family != 4 && cfg->family != 6) return -EAFNOSUPPORT;
     if (cfg->warmup_send_ns < 0 || (cfg->warmup_send_ns > 0 && cfg->mode != CEMIT_MODE_RATE)) return -EINVAL;
+    if (cfg->busy_poll_ns < 0 || cfg->busy_poll_ns > 1000000000LL) return -EINVAL;
     if (cfg->tcp_congestion[0]) {
         int rc = cemit_check_tcp_congestion(cfg->family, cfg->tcp_congestion, sizeof cfg->tcp_congestion);
         if (rc < 0) return rc;

@@ -50,7 +50,7 @@ typedef struct cemit_conn {
     uint8_t closing_after; /* close once the last response is read (Connection: close) */
     uint8_t fault;         /* after the send: CEMIT_FLAG_RESET / CEMIT_FLAG_ABANDON */
     uint8_t uring_ops;     /* io_uring: outstanding ops on this fd */
-    uint8_t pad;
+    uint8_t fixed;         /* io_uring: the socket is also registered at index `index` */
     uint32_t inflight_head, inflight_count, inflight_cap;
     cemit_inflight *inflight;
     uint8_t *out;
@@ -127,6 +127,7 @@ struct cemit_worker {
     bool warming;               /* opening the initial connections: the clock has not started */
     int64_t start_ns;           /* copy of the engine's clock start, read on the hot path */
     int64_t end_send;
+    int64_t send_due;           /* open model: when the next request is due (INT64_MAX: not known) */
     int64_t backlog_deadline;   /* open model: when the requests due before end_send must be out (0: not yet past end_send) */
     /* per-worker results (single writer) */
     uint64_t *hist;             /* [kinds][routes+1][BUCKETS]; route index routes == total */

@@ -22,6 +22,10 @@ static int enable_rings(struct io_uring *ring) {
 
 #define SINK_BUF_COUNT 1024u
 #define SINK_BUF_SIZE 4096u
+/* Registered-file table of each io_uring sink thread: an accepted socket whose descriptor number
+ * is below this is also installed at that index, and its receives and sends name the index
+ * (IOSQE_FIXED_FILE): the kernel skips the per-operation file lookup and reference count. */
+#define SINK_FIXED_FILES 4096u
 
 enum { SOP_ACCEPT = 1, SOP_RECV = 2, SOP_SEND = 3, SOP_IGNORE = 4 };
 
@@ -29,6 +33,7 @@ typedef struct sink_conn {
     int fd;
     uint32_t gen;
     uint8_t open, sending;
+    uint8_t fixed;        /* io_uring: also registered at index fd (see SINK_FIXED_FILES) */
     /* request framing */
     uint32_t line_len;
     uint32_t cl_match;    /* chars of "content-length:" matched at line start, 15: in value */
@@ -51,6 +56,7 @@ typedef struct sink_thread {
     uint8_t *bufs;
     size_t br_bytes;
     unsigned returned;
+    uint32_t fixed_cap;  /* registered-file table size (0: none) */
     int epfd;
     uint8_t *rbuf;
     sink_conn **conns;   /* indexed by fd */
@@ -106,6 +112,7 @@ static sink_conn *conn_for(sink_thread *t, int fd) {
     c->gen++;
     c->open = 1;
     c->sending = 0;
+    c->fixed = 0;
     c->line_len = c->cl_match = 0;
     c->cl_value = c->body_left = 0;
     c->first_line = 1;
@@ -206,7 +213,7 @@ static void su_recv(sink_thread *t, sink_conn *c) {
     struct io_uring_sqe *sqe = sget(t);
     if (!sqe) return;
     io_uring_prep_recv_multishot(sqe, c->fd, NULL, 0, 0);
-    sqe->flags |= IOSQE_BUFFER_SELECT;
+    sqe->flags |= IOSQE_BUFFER_SELECT | (c->fixed ? IOSQE_FIXED_FILE : 0);
     sqe->buf_group = 0;
     io_uring_sqe_set_data64(sqe, sud(SOP_RECV, c));
 }
@@ -215,6 +222,7 @@ static void su_send(sink_thread *t, sink_conn *c) {
     struct io_uring_sqe *sqe = sget(t);
     if (!sqe) return;
     io_uring_prep_send(sqe, c->fd, c->snd + c->snd_off, c->snd_len - c->snd_off, MSG_NOSIGNAL);
+    if (c->fixed) sqe->flags |= IOSQE_FIXED_FILE;
     io_uring_sqe_set_data64(sqe, sud(SOP_SEND, c));
 }
 
@@ -226,6 +234,11 @@ static void su_close(sink_thread *t, sink_conn *c) {
         io_uring_prep_cancel_fd(sqe, c->fd, IORING_ASYNC_CANCEL_ALL);
         io_uring_sqe_set_data64(sqe, (uint64_t)SOP_IGNORE << 61);
         io_uring_submit(&t->ring);
+    }
+    if (c->fixed) { /* the table holds a reference of its own: drop it, or the socket stays open */
+        int none = -1;
+        io_uring_register_files_update(&t->ring, (unsigned)c->fd, &none, 1);
+        c->fixed = 0;
     }
     shutdown(c->fd, SHUT_RDWR);
     close(c->fd);
@@ -263,6 +276,8 @@ static int su_setup(sink_thread *t) {
         io_uring_buf_ring_add(t->br, t->bufs + (size_t)i * SINK_BUF_SIZE, SINK_BUF_SIZE, (unsigned short)i,
                               io_uring_buf_ring_mask(SINK_BUF_COUNT), (int)i);
     io_uring_buf_ring_advance(t->br, SINK_BUF_COUNT);
+    /* Optional: without the table every socket is named by its descriptor. */
+    t->fixed_cap = io_uring_register_files_sparse(&t->ring, SINK_FIXED_FILES) == 0 ? SINK_FIXED_FILES : 0;
     return 0;
 }
 
@@ -282,6 +297,7 @@ static void su_cqe(sink_thread *t, struct io_uring_cqe *cqe) {
         note_congestion(t, res);
         sink_conn *c = conn_for(t, res);
         if (!c) { close(res); return; }
+        if ((uint32_t)res < t->fixed_cap && io_uring_register_files_update(&t->ring, (unsigned)res, &res, 1) == 1) c->fixed = 1;
         atomic_fetch_add_explicit(&t->connections, 1, memory_order_relaxed);
         su_recv(t, c);
         return;
@@ -318,16 +334,24 @@ static void su_cqe(sink_thread *t, struct io_uring_cqe *cqe) {
 static void su_loop(sink_thread *t) {
     if ((t->ring.flags & IORING_SETUP_R_DISABLED) && enable_rings(&t->ring) < 0) return;
     su_accept(t);
+    const int64_t busy = t->sink->cfg.busy_poll_ns;
+    int64_t spin_until = 0; /* busy-poll (cemit_sink_config.busy_poll_ns) until then */
     while (!atomic_load_explicit(&t->sink->stop, memory_order_relaxed)) {
         struct io_uring_cqe *cqe;
-        struct __kernel_timespec ts = {.tv_sec = 0, .tv_nsec = 50000000};
-        int rc = io_uring_submit_and_wait_timeout(&t->ring, &cqe, 1, &ts, NULL);
+        int rc;
+        if (busy > 0 && cemit_now_ns() < spin_until) {
+            rc = io_uring_submit_and_get_events(&t->ring);
+        } else {
+            struct __kernel_timespec ts = {.tv_sec = 0, .tv_nsec = 50000000};
+            rc = io_uring_submit_and_wait_timeout(&t->ring, &cqe, 1, &ts, NULL);
+        }
         if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EBUSY) break;
         unsigned head, n = 0;
         t->returned = 0;
         io_uring_for_each_cqe(&t->ring, head, cqe) { su_cqe(t, cqe); n++; }
         if (t->returned) io_uring_buf_ring_advance(t->br, (int)t->returned);
         io_uring_cq_advance(&t->ring, n);
+        if (busy > 0 && n) spin_until = cemit_now_ns() + busy;
     }
     for (uint32_t i = 0; i < t->conns_cap; i++)
         if (t->conns[i] && t->conns[i]->open) { shutdown(t->conns[i]->fd, SHUT_RDWR); close(t->conns[i]->fd); t->conns[i]->open = 0; }
@@ -361,8 +385,11 @@ static void se_loop(sink_thread *t) {
     struct epoll_event evs[256];
     struct epoll_event lev = {.events = EPOLLIN, .data.fd = t->listen_fd};
     epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->listen_fd, &lev);
+    const int64_t busy = t->sink->cfg.busy_poll_ns;
+    int64_t spin_until = 0; /* busy-poll (cemit_sink_config.busy_poll_ns) until then */
     while (!atomic_load_explicit(&t->sink->stop, memory_order_relaxed)) {
-        int n = epoll_wait(t->epfd, evs, 256, 50);
+        int n = epoll_wait(t->epfd, evs, 256, busy > 0 && cemit_now_ns() < spin_until ? 0 : 50);
+        if (busy > 0 && n > 0) spin_until = cemit_now_ns() + busy;
         for (int i = 0; i < n; i++) {
             int fd = evs[i].data.fd;
             if (fd == t->listen_fd) {
@@ -470,6 +497,7 @@ static void sink_free(cemit_sink *s) {
 int cemit_sink_start(const cemit_sink_config *cfg, cemit_sink **out) {
     *out = NULL;
     if (cfg->threads < 1 || cfg->threads > 64 || (cfg->family != 4 && cfg->family != 6)) return -EINVAL;
+    if (cfg->busy_poll_ns < 0 || cfg->busy_poll_ns > 1000000000LL) return -EINVAL;
     if (cfg->tcp_congestion[0]) {
         int rc = cemit_check_tcp_congestion(cfg->family, cfg->tcp_congestion, sizeof cfg->tcp_congestion);
         if (rc < 0) return rc;

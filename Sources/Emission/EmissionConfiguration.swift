@@ -83,6 +83,10 @@ public struct EmissionConfiguration: Sendable, Equatable {
     /// Constant-rate model only: send at the target rate for this long before the measured run
     /// starts; those requests are reported apart (`EmissionResult.sendWarmup`). `nil`: none.
     public var warmup: Duration?
+    /// How long a worker polls without sleeping before it blocks: while responses are
+    /// outstanding, and when the next send is due within it. A sleeping worker pays a wake-up
+    /// per round trip (on a VM whose idle vCPUs halt, a VM exit each). `nil`: 50 µs.
+    public var busyPoll: Duration?
 
     /// Creates a configuration with the defaults above.
     public init(target: EmissionTarget, model: Model = .closed(pipeline: 1)) {
@@ -121,6 +125,9 @@ public struct EmissionConfiguration: Sendable, Equatable {
         if let warmup {
             guard case .constantRate = model else { throw fail("warmup applies to the constant-rate model only") }
             guard warmup >= .zero else { throw fail("warmup must not be negative") }
+        }
+        if let busyPoll, busyPoll < .zero || busyPoll > .seconds(1) {
+            throw fail("busyPoll must be 0...1 s, got \(busyPoll)")
         }
     }
 }

@@ -60,6 +60,7 @@ final class EngineHandle: @unchecked Sendable {
         cfg.max_header_bytes = UInt32(configuration.maxHeaderBytes)
         cfg.queue_capacity = UInt32(configuration.scheduleQueueDepth)
         cfg.warmup_send_ns = configuration.warmup?.nanoseconds ?? 0
+        cfg.busy_poll_ns = configuration.busyPoll?.nanoseconds ?? 0
         if let name = configuration.tcpCongestion { withUnsafeMutableBytes(of: &cfg.tcp_congestion) { copyCString(name, into: $0) } }
         self.routeNames = routes.isEmpty ? ["all"] : routes
 

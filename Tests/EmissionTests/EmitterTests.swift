@@ -54,6 +54,22 @@ struct EmitterTests {
         #expect(result.errors.timeout >= 2)
     }
 
+    @Test("open model: when no connection comes back, requests still go out on new ones", arguments: backends)
+    func openModelGrowsPool(backend: EmissionConfiguration.Backend) async throws {
+        let silent = try SilentListener()
+        defer { silent.release() }
+        // 2,000/s for 100 ms: 200 requests, none ever answered, so each needs a connection of its own.
+        var configuration = loopbackConfiguration(port: silent.port, model: .constantRate(2000), backend: backend, connections: 1)
+        configuration.maxConnections = 256
+        configuration.duration = .milliseconds(100)
+        configuration.drain = .milliseconds(100)
+        let result = try await Emitter.run(configuration, requests: getBatch())
+        #expect(result.sent == 200)
+        #expect(result.connections >= 200)
+        #expect(result.requests == 0)
+        #expect(result.errors.timeout == 200)
+    }
+
     @Test("io_uring and epoll agree on the same run", .enabled(if: uringAvailable))
     func backendsAgree() async throws {
         let sink = try HTTPSink()

@@ -145,3 +145,31 @@ final class HandshakeBlackhole: Sendable {
         close(listener)
     }
 }
+
+/// A listener that never accepts nor reads: the kernel completes handshakes (up to its backlog)
+/// and queues what is sent, but no request is ever answered.
+final class SilentListener: Sendable {
+    let port: UInt16
+    private let listener: Int32
+
+    init(backlog: Int32 = 1024) throws {
+        let closed = try ClosedPort()
+        let port = closed.port
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        closed.release()
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var one: Int32 = 1
+        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(listener, backlog) == 0 else { close(listener); throw POSIXError(.EADDRINUSE) }
+        self.port = port
+        self.listener = listener
+    }
+
+    func release() { close(listener) }
+}

@@ -55,6 +55,34 @@ struct TransportOptionTests {
         #expect(sink.requestsAnswered == 0)
     }
 
+    @Test("busy polling on both sides answers every request, run after run on the same sink", arguments: backends)
+    func busyPoll(backend: EmissionConfiguration.Backend) async throws {
+        let sink = try HTTPSink(backend: backend, busyPoll: .milliseconds(1))
+        defer { sink.stop() }
+        var configuration = loopbackConfiguration(port: sink.port, model: .closed(pipeline: 1), backend: backend, connections: 8)
+        configuration.requestLimit = 200
+        configuration.busyPoll = .milliseconds(1)
+        for run in 1...3 { // new connections each run: the sink's closed ones must be gone, their slots reusable
+            let result = try await Emitter.run(configuration, requests: getBatch())
+            #expect(result.requests == 200)
+            #expect(result.errors.total == 0)
+            #expect(sink.requestsAnswered == UInt64(200 * run))
+        }
+        #expect(sink.connectionsAccepted == 24)
+    }
+
+    @Test("a busy poll longer than a second or negative is refused")
+    func busyPollRange() throws {
+        var configuration = EmissionConfiguration(target: .loopback(port: 1))
+        configuration.busyPoll = .seconds(2)
+        #expect(throws: EmissionError.self) { try configuration.validate() }
+        configuration.busyPoll = .microseconds(-1)
+        #expect(throws: EmissionError.self) { try configuration.validate() }
+        configuration.busyPoll = .zero
+        try configuration.validate()
+        #expect(throws: EmissionError.self) { _ = try HTTPSink(busyPoll: .seconds(2)) }
+    }
+
     @Test("warm-up requests go out at the rate but are reported apart from the run", arguments: backends)
     func warmupNotRecorded(backend: EmissionConfiguration.Backend) async throws {
         let sink = try HTTPSink(backend: backend)

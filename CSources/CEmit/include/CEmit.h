@@ -160,6 +160,11 @@ typedef struct cemit_config {
      * (connections, caches and CPU placement settle). Warm-up requests are counted apart
      * (cemit_stats.warmup_*), never in the run's counters or histograms. 0: none. */
     int64_t warmup_send_ns;
+    /* Busy-poll budget of a worker before it blocks in the kernel: it polls without sleeping for
+     * up to this long while responses are outstanding, and when the next send is due within it.
+     * A sleeping thread pays a wake-up per round trip (milliseconds on a busy machine; on a VM
+     * whose idle vCPUs halt, a VM exit each). 0: 50 us. */
+    int64_t busy_poll_ns;
 } cemit_config;
 
 /** Whether TCP_CONGESTION `name` (NUL-terminated within cap bytes) can be set on a socket of
@@ -256,6 +261,10 @@ typedef struct cemit_sink_config {
     int backend;       /* CEMIT_BACKEND_* */
     uint32_t body_length; /* response body length (bytes of 'x'); 0 -> "ok" */
     char tcp_congestion[16]; /* TCP_CONGESTION of the listener (accepted sockets inherit it); "": system default */
+    /* After the last completion a sink thread keeps polling without sleeping for this long (0:
+     * it sleeps as soon as it has nothing to do). For a sink on a core of its own: a sleeping
+     * thread pays a wake-up per burst of requests, on a VM whose idle vCPUs halt a VM exit each. */
+    int64_t busy_poll_ns;
 } cemit_sink_config;
 
 void cemit_sink_config_defaults(cemit_sink_config *cfg);

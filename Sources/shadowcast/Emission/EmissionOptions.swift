@@ -87,12 +87,18 @@ struct EmitterOptions: ParsableArguments {
         discussion: "auto: reno when the target is a loopback address (BBR's per-ACK model costs CPU and means nothing on loopback), the system default otherwise; system: never set."))
     var tcpCongestion: String = "auto"
 
+    @Option(help: ArgumentHelp(
+        "How long a worker polls without sleeping before it blocks (default 50us).",
+        discussion: "While responses are outstanding and when the next send is due within it. A sleeping worker pays a wake-up per round trip (on a VM whose idle vCPUs halt, a VM exit each); longer polling costs CPU."))
+    var busyPoll: DurationArgument?
+
     func validate() throws {
         guard connections >= 1 else { throw ValidationError("--connections must be at least 1") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1...256") }
         guard threads <= connections else { throw ValidationError("--threads (\(threads)) must not exceed --connections (\(connections))") }
         guard timeout.duration > .zero else { throw ValidationError("--timeout must be positive") }
+        if let busyPoll, busyPoll.duration > .seconds(1) { throw ValidationError("--busy-poll must be at most 1s") }
         if tcpCongestion != "auto" && tcpCongestion != "system" {
             do { try TCPCongestion.check(tcpCongestion) } catch { throw ValidationError("--tcp-congestion: \(error)") }
         }
@@ -111,6 +117,7 @@ struct EmitterOptions: ParsableArguments {
         configuration.connectTimeout = timeout.duration
         configuration.backend = io
         configuration.tcpCongestion = TCPCongestionChoice.resolve(tcpCongestion, loopback: target.isLoopback)
+        configuration.busyPoll = busyPoll?.duration
         return configuration
     }
 }
