@@ -65,17 +65,12 @@ public struct AliasTable: Sendable, Equatable {
     public func sample(_ random: inout SeededRandom) -> Int { sample(bits: random.next()) }
 
     /// The index drawn by 64 random bits (high half: column, low half: acceptance).
-    ///
-    /// Branch-free: whether a column accepts is a coin flip the branch predictor cannot learn
-    /// (a mispredicted branch per draw, several draws per request), so the choice is a mask:
-    /// `low32 - threshold` (both below 2³³) is negative exactly when `low32 < threshold`.
     @inline(__always)
     func sample(bits: UInt64) -> Int {
         columns.withUnsafeBufferPointer { columns in
             let column = Int(((bits >> 32) &* UInt64(columns.count)) >> 32)
             let entry = columns[column]
-            let accept = Int(bitPattern: UInt(truncatingIfNeeded: (bits & 0xffff_ffff) &- entry.threshold)) >> 63
-            return entry.alias ^ ((column ^ entry.alias) & accept)
+            return bits & 0xffff_ffff < entry.threshold ? column : entry.alias
         }
     }
 }

@@ -189,25 +189,22 @@ final class RequestRenderer {
                         }
                         break
                     }
-                    // Through the buffer: `parameters[p]` would copy the sampler (retaining its arrays).
-                    if !written {
-                        route.pointee.parameters.withUnsafeBufferPointer { $0[p].write(&out, pool: base, random: &random) }
-                    }
+                    if !written { route.pointee.parameters[p].write(&out, pool: base, random: &random) }
                 }
             }
         } else {
             let column = Int(((random.next() >> 32) &* UInt64(route.pointee.examples.count)) >> 32)
             out.copy(route.pointee.examples[column], from: base)
         }
-        // The query keys through their buffer (no copy of a key and its sampler per request).
-        route.pointee.query.withUnsafeBufferPointer { query in
+        let queryCount = route.pointee.query.count
+        if queryCount > 0 {
             var separator: UInt8 = 63 // '?'
-            for q in query.indices where random.chance(query[q].frequencyThreshold) {
+            for q in 0..<queryCount where random.chance(route.pointee.query[q].frequencyThreshold) {
                 out.byte(separator)
                 separator = 38 // '&'
-                out.copy(query[q].prefix, from: base)
-                if !query[q].credential {
-                    query[q].values.write(&out, pool: base, random: &random)
+                out.copy(route.pointee.query[q].prefix, from: base)
+                if !route.pointee.query[q].credential {
+                    route.pointee.query[q].values.write(&out, pool: base, random: &random)
                 } else {
                     // Credential keys: a synthetic value, never a real one.
                     out.copy(credentialPrefix, from: base)
