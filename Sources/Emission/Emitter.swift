@@ -36,16 +36,13 @@ public enum Emitter {
         }
         let engine = try EngineHandle(configuration: configuration, requests: nil, routes: routes)
         let warmUpLimit = configuration.connectTimeout + .seconds(1)
-        // Open model: a full queue is retried when the waiting batch's first request is half as
-        // far ahead of the engine's clock as it is now (the engine never sends a request before
-        // its time, so it cannot need the batch earlier), at least every 0.5 ms (paced chunks may
-        // be small, or late). Closed stream: the producer runs flat out and is mostly ahead, a
-        // queue of full chunks holds tens of milliseconds of sending, so the retry backs off up
-        // to 4 ms. Either way few wake-ups take CPU from the engine.
-        let timedRetry = configuration.model == .schedule
-        let longestRetry: Duration = timedRetry ? .milliseconds(100) : .milliseconds(4)
+        // Open model: a full queue is retried every 0.5 ms (paced chunks may be small). Closed
+        // stream: the producer runs flat out and is mostly ahead, a queue of full chunks holds
+        // tens of milliseconds of sending, so the retry backs off up to 4 ms (fewer wake-ups
+        // taking CPU from the engine).
+        let longestRetry: Duration = configuration.model == .schedule ? .microseconds(500) : .milliseconds(4)
         return try EmissionRun(engine: engine, configuration: configuration) { engine in
-            await feed(engine, from: schedule, warmUpLimit: warmUpLimit, longestRetry: longestRetry, timed: timedRetry)
+            await feed(engine, from: schedule, warmUpLimit: warmUpLimit, longestRetry: longestRetry)
         }
     }
 
@@ -64,12 +61,10 @@ public enum Emitter {
     /// Pushes batches into the engine's bounded queue; starts the engine after the first one.
     /// The second batch is asked for only once the run's clock has started (the connections are
     /// open), so a producer that times its batches by the clock never runs ahead of the engine's.
-    /// While the queue is full the push is retried after 0.5 ms, doubling up to `longestRetry`;
-    /// `timed` (open model): after half the time until the batch's first send time instead,
-    /// within 0.5 ms...`longestRetry`. Returns the producer's error message, if it threw.
+    /// While the queue is full the push is retried after 0.5 ms, doubling up to `longestRetry`.
+    /// Returns the producer's error message, if it threw.
     static func feed<S: AsyncSequence & Sendable>(
-        _ engine: EngineHandle, from schedule: S, warmUpLimit: Duration, longestRetry: Duration = .microseconds(500),
-        timed: Bool = false
+        _ engine: EngineHandle, from schedule: S, warmUpLimit: Duration, longestRetry: Duration = .microseconds(500)
     ) async -> String? where S.Element == RequestBatch {
         var started = false
         var failure: String?
@@ -95,18 +90,13 @@ public enum Emitter {
                 var chunk = box.takeUnretainedValue().chunk(release: box.toOpaque())
                 var accepted = false
                 var retry = Duration.microseconds(500)
-                let firstSend = batch.entries[0].sendAtNanos
                 while true {
                     let rc = cemit_engine_push(engine.pointer, &chunk)
                     if rc == 0 { accepted = true; break }
                     if rc != -EAGAIN { break }
                     await startOnce()
-                    if timed {
-                        let ahead = aheadOfClock(engine, sendAtNanos: firstSend)
-                        retry = ahead.map { min(max(.nanoseconds($0 / 2), .microseconds(500)), longestRetry) } ?? .microseconds(500)
-                    }
                     try? await Task.sleep(for: retry)
-                    if !timed { retry = min(retry * 2, longestRetry) }
+                    retry = min(retry * 2, longestRetry)
                     if Task.isCancelled { break }
                 }
                 if !accepted { box.release(); break }
@@ -118,17 +108,6 @@ public enum Emitter {
         }
         return failure
     }
-}
-
-/// How far (ns) a request intended at `sendAtNanos` is ahead of the engine's clock now (negative:
-/// due already), or `nil` before the clock started. The engine's clock is `CLOCK_MONOTONIC`.
-private func aheadOfClock(_ engine: EngineHandle, sendAtNanos: Int64) -> Int64? {
-    let start = cemit_engine_clock_start_ns(engine.pointer)
-    guard start != 0 else { return nil }
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    let nowNanos = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
-    return sendAtNanos &- (nowNanos &- start)
 }
 
 /// Keeps one batch alive while the engine reads it.
