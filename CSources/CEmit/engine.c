@@ -795,7 +795,8 @@ int cemit_engine_create(const cemit_config *cfg, cemit_engine **out) {
     if (cfg->mode == CEMIT_MODE_RATE && !(cfg->rate > 0)) return -EINVAL;
     if (!mode_streamed(cfg->mode) && (cfg->request_count < 1 || !cfg->requests || !cfg->arena)) return -EINVAL;
     if (cfg->family != 4 && cfg->family != 6) return -EAFNOSUPPORT;
-    if (cfg->warmup_send_ns < 0 || (cfg->warmup_send_ns > 0 && cfg->mode != CEMIT_MODE_RATE)) return -EINVAL;
+    if (cfg->warmup_send_ns < 0 || (cfg->warmup_send_ns > 0 && cfg->mode != CEMIT_MODE_RATE && cfg->mode != CEMIT_MODE_SCHEDULE))
+        return -EINVAL;
     if (cfg->busy_poll_ns < 0 || cfg->busy_poll_ns > 1000000000LL) return -EINVAL;
     if (cfg->tcp_congestion[0]) {
         int rc = cemit_check_tcp_congestion(cfg->family, cfg->tcp_congestion, sizeof cfg->tcp_congestion);

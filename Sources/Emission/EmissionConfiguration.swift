@@ -80,8 +80,10 @@ public struct EmissionConfiguration: Sendable, Equatable {
     /// TCP congestion control set on every connection (`TCP_CONGESTION`, e.g. `"reno"`, which
     /// costs less per segment than BBR on loopback). `nil`: the system default.
     public var tcpCongestion: String?
-    /// Constant-rate model only: send at the target rate for this long before the measured run
-    /// starts; those requests are reported apart (`EmissionResult.sendWarmup`). `nil`: none.
+    /// Open models only: send for this long before the measured run starts; those requests are
+    /// reported apart (`EmissionResult.sendWarmup`). `nil`: none. The constant-rate model sends at
+    /// its target rate; the schedule model sends the stream's entries with negative
+    /// `sendAtNanos` (in `[-warmup, 0)`, e.g. `SynthesizedSchedule`'s warm-up) before its clock.
     public var warmup: Duration?
     /// How long a worker polls without sleeping before it blocks: while responses are
     /// outstanding, and when the next send is due within it. A sleeping worker pays a wake-up
@@ -123,7 +125,10 @@ public struct EmissionConfiguration: Sendable, Equatable {
             throw fail("tcpCongestion must be a name of 1...15 bytes, got '\(tcpCongestion)'")
         }
         if let warmup {
-            guard case .constantRate = model else { throw fail("warmup applies to the constant-rate model only") }
+            switch model {
+            case .constantRate, .schedule: break
+            case .closed, .closedStream: throw fail("warmup applies to the open models (constant rate, schedule) only")
+            }
             guard warmup >= .zero else { throw fail("warmup must not be negative") }
         }
         if let busyPoll, busyPoll < .zero || busyPoll > .seconds(1) {

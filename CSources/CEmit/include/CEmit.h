@@ -156,8 +156,10 @@ typedef struct cemit_config {
     /* TCP congestion control set on every connection (TCP_CONGESTION, e.g. "reno"); "" keeps the
      * system default. An unknown or unpermitted name fails cemit_engine_create (-ENOENT / -EPERM). */
     char tcp_congestion[16];
-    /* CEMIT_MODE_RATE only: send at the target rate for this long before the measured run starts
-     * (connections, caches and CPU placement settle). Warm-up requests are counted apart
+    /* CEMIT_MODE_RATE and CEMIT_MODE_SCHEDULE: send for this long before the measured run starts
+     * (connections, caches and CPU placement settle). The rate model sends at its target rate;
+     * the schedule model sends the stream's requests with negative send_at_ns (the producer
+     * places its warm-up requests in [-warmup_send_ns, 0)). Warm-up requests are counted apart
      * (cemit_stats.warmup_*), never in the run's counters or histograms. 0: none. */
     int64_t warmup_send_ns;
     /* Busy-poll budget of a worker before it blocks in the kernel: it polls without sleeping for

@@ -41,17 +41,28 @@ public final class ScheduleGenerator {
     private var nextIndex: UInt64 = 0
     private var pending: (nanos: Int64, time: Double, segment: Int, route: Int?)?
     private var finished = false
+    /// Added to every entry's `sendAtNanos` (a warm-up schedule placed before the run's clock
+    /// starts has negative send times); the cutoff of ``nextChunk(lateBefore:maxRequests:)`` is
+    /// in the generator's own time (before the offset).
+    var sendOffsetNanos: Int64 = 0
 
     /// Stream tag of the fault draw (apart from the request's own stream).
     private static let faultStream: UInt64 = 0x4641_554c_5453_0000
 
     /// Compiles the profile for the options; throws ``SynthesisError`` on unusable input.
-    public init(profile: RequestProfile, options given: SynthesisOptions) throws {
+    public convenience init(profile: RequestProfile, options given: SynthesisOptions) throws {
+        try self.init(profile: profile, options: given, reshape: { _ in })
+    }
+
+    /// Compiles the profile for the options, with the rate plan changed by `reshape` before
+    /// anything is compiled from it (the warm-up's constant-rate plan).
+    init(profile: RequestProfile, options given: SynthesisOptions, reshape: (inout RatePlan) -> Void) throws {
         var options = given
         options.scenario = try given.scenario?.resolved(against: profile)
         guard options.chunkRequests > 0 else { throw SynthesisError.invalidOption(field: "chunk-requests", detail: "must be positive") }
         guard options.payloadScale >= 0, options.payloadScale.isFinite else { throw SynthesisError.invalidOption(field: "payload-scale", detail: "must be >= 0") }
-        let plan = try RatePlan(profile: profile, options: options)
+        var plan = try RatePlan(profile: profile, options: options)
+        reshape(&plan)
         self.plan = plan
         let renderer = try RequestRenderer(profile: profile, options: options, plan: plan)
         var hotCache: [[RatePlan.ActiveHotKey]: Range<Int>] = [:]
@@ -160,6 +171,7 @@ public final class ScheduleGenerator {
         let renderer = self.renderer
         let seed = self.seed
         let chunkSpanNanos = self.chunkSpanNanos
+        let sendOffsetNanos = self.sendOffsetNanos
         var stats = self.stats
         self.stats.requestsPerRoute = []
         // Counters as plain locals and the per-route counts as a buffer during the loop.
@@ -292,7 +304,7 @@ public final class ScheduleGenerator {
                 let recordedRoute = fault?.route ?? UInt32(route)
                 (entries + entryCount).initialize(to: RequestBatch.Entry(
                     offset: UInt32(start), length: UInt32(length), route: recordedRoute,
-                    flags: fault?.flags ?? 0, sendAtNanos: arrival.nanos))
+                    flags: fault?.flags ?? 0, sendAtNanos: arrival.nanos &+ sendOffsetNanos))
                 entryCount += 1
                 perRoute[Int(recordedRoute)] += 1
                 if let fault { stats.faults[fault.kind, default: 0] += 1 }

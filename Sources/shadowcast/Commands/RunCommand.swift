@@ -35,6 +35,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Closed model (--max): stop after this many requests.")
     var requests: Int?
 
+    @Option(help: ArgumentHelp(
+        "Open model: send for this long before the measured run (e.g. 2s), at the schedule's starting rate and mix.",
+        discussion: "As `load --warmup`: connections, caches and CPU placement settle first. The warm-up requests are synthesized from the profile with their own seed stream (no scenario, no faults), so the measured run's requests are those of the same run without --warmup. They are reported apart (text report and JSON 'warmup': sent, completed, late, errors; per_second warmup_sent/warmup_late), never in the run's figures."))
+    var warmup: DurationArgument?
+
     @OptionGroup var synthesis: SynthesisArguments
     @OptionGroup var emitter: EmitterOptions
     @OptionGroup(title: "Autoscaling") var autoscaling: AutoscaleOptions
@@ -65,6 +70,10 @@ struct RunCommand: AsyncParsableCommand {
             if pipeline != 1 { throw ValidationError("--pipeline applies to the closed model (--max) only") }
             if requests != nil { throw ValidationError("--requests applies to the closed model (--max) only") }
         }
+        if let warmup {
+            if maxRate { throw ValidationError("--warmup applies to the open model only (not --max)") }
+            guard warmup.duration > .zero else { throw ValidationError("--warmup must be positive") }
+        }
     }
 
     func run() async throws {
@@ -76,6 +85,7 @@ struct RunCommand: AsyncParsableCommand {
         var configuration = emitter.configuration(target: target.target, model: maxRate ? .closedStream(pipeline: pipeline) : .schedule)
         configuration.duration = synthesis.duration.duration
         configuration.requestLimit = requests
+        configuration.warmup = warmup?.duration
         let schedule: SynthesizedSchedule
         let options: SynthesisOptions
         do {
@@ -89,7 +99,8 @@ struct RunCommand: AsyncParsableCommand {
                 // Production follows the engine's clock: requests already later than the engine's
                 // late threshold when their chunk is produced are counted late, not rendered.
                 schedule = try SynthesizedSchedule(
-                    profile: profileValue, options: options, pacing: SchedulePacing(lateThreshold: configuration.lateThreshold))
+                    profile: profileValue, options: options, pacing: SchedulePacing(lateThreshold: configuration.lateThreshold),
+                    warmupSeconds: warmup.map { Double($0.duration.components.seconds) + Double($0.duration.components.attoseconds) / 1e18 } ?? 0)
             }
         } catch let error as SynthesisError {
             throw ValidationError(error.description)
@@ -107,7 +118,7 @@ struct RunCommand: AsyncParsableCommand {
             stderr.write(Data("""
                 run: \(profile) → \(target.text) for \(synthesis.duration.text), seed \(options.seed), shard \(options.shard)
                   rate follows: \(schedule.plan.source)
-                  expected: \(Int(expected.rounded())) requests (\(String(format: "%.1f", expected / options.durationSeconds)) req/s mean) over \(schedule.routeNames.count) routes\(extras)
+                  expected: \(Int(expected.rounded())) requests (\(String(format: "%.1f", expected / options.durationSeconds)) req/s mean) over \(schedule.routeNames.count) routes\(extras)\(warmup.map { "\n  warm-up: \($0.text) at \(String(format: "%.1f", schedule.plan.segments.first?.rate ?? 0)) req/s before the clock (reported apart)" } ?? "")
 
                 """.utf8))
         }
@@ -135,7 +146,7 @@ struct RunCommand: AsyncParsableCommand {
             let measured = await run.result()
             // The producer has finished (the run awaits it), so its counts are final here.
             let stats = schedule.progress.stats
-            let result = measured.countingSkippedLate(stats)
+            let result = measured.countingSkippedLate(stats, warmup: schedule.progress.warmupStats)
             _ = await observed?.result()
             await telemetry.stop()
             await progress.value
