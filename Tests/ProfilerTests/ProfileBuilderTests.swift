@@ -70,6 +70,30 @@ struct ProfileBuilderTests {
         #expect(p.history.approximate)
     }
 
+    @Test("series busier than the budget are trimmed a bounded number of times, not at every new step")
+    func seriesTrimsStayBounded() {
+        var configuration = ProfilerConfiguration()
+        configuration.seriesCellBudget = 40
+        configuration.topRoutes = 2
+        configuration.stepSeconds = 1
+        var builder = ProfileBuilder(configuration: configuration)
+        // Two routes with a request in every one of 2,000 steps: 4,000 cells against a budget
+        // of 40. The busiest shapes alone fill the budget, so keeping them all would trim again
+        // at every step (≈ 2,000 times).
+        for i in 0..<2_000 {
+            builder.add(Self.record(Double(i), "/a"))
+            if i % 2 == 0 { builder.add(Self.record(Double(i) + 0.5, "/b")) }
+        }
+        let p = builder.profile()
+        #expect(builder.seriesTrims >= 1)
+        #expect(builder.seriesTrims <= 10, "trims: \(builder.seriesTrims)")
+        #expect(builder.seriesCells <= 40)
+        #expect(p.history.total.reduce(0, +) == 3_000)
+        #expect(p.totals.requests == 3_000)
+        let approximate = p.history.approximate
+        #expect(approximate)
+    }
+
     @Test("a history longer than maxHistorySteps is written with a whole-multiple wider step, still aligned")
     func historyWidening() {
         var configuration = ProfilerConfiguration()

@@ -47,6 +47,14 @@ struct RouteSeriesLog {
         return added
     }
 
+    /// The written cells of each shape (index: shape id, `shapeCount` entries; pending cells of
+    /// the current step are not counted until ``flush()``).
+    func cellCounts(shapeCount: Int) -> [Int] {
+        var perShape = [Int](repeating: 0, count: shapeCount)
+        for shape in shapes where Int(shape) < shapeCount { perShape[Int(shape)] += 1 }
+        return perShape
+    }
+
     /// Drops every cell (written or pending) of shapes for which `keep` is false.
     mutating func retain(shapes keep: (Int32) -> Bool) {
         flush()
