@@ -88,9 +88,13 @@ public struct SynthesizedSchedule: AsyncSequence, Sendable {
             let mix = first.flatMap { segment in warmPlan.mixes.firstIndex(of: plan.mixes[segment.mix]) } ?? warmPlan.segments.first?.mix ?? 0
             warmPlan.segments = [RatePlan.Segment(start: 0, end: seconds, rate: first?.rate ?? 0, mix: mix, hotKeys: [])]
         }
-        generator.sendOffsetNanos = -Int64((seconds * 1e9).rounded())
+        generator.sendOffsetNanos = -warmupNanos(seconds)
         return generator
     }
+
+    /// A warm-up's length in whole nanoseconds: the shift of its send times, and how long after
+    /// its start the run's clock starts.
+    static func warmupNanos(_ seconds: Double) -> Int64 { Int64((seconds * 1e9).rounded()) }
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         let generator: ScheduleGenerator?
@@ -136,6 +140,6 @@ public struct SynthesizedSchedule: AsyncSequence, Sendable {
             clock: pacing?.monotonicNanos, cutoff: pacing.map { LateCutoff(thresholdNanos: $0.thresholdNanos) },
             limit: pacing.map { ChunkLimit(minimum: $0.minimumChunkRequests, maximum: options.chunkRequests) },
             warmup: warmupSeconds > 0 ? try? Self.warmupGenerator(profile: profile, options: options, plan: plan, seconds: warmupSeconds) : nil,
-            warmupNanos: warmupSeconds > 0 ? Int64((warmupSeconds * 1e9).rounded()) : 0)
+            warmupNanos: Self.warmupNanos(warmupSeconds))
     }
 }

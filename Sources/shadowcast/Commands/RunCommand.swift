@@ -100,7 +100,7 @@ struct RunCommand: AsyncParsableCommand {
                 // late threshold when their chunk is produced are counted late, not rendered.
                 schedule = try SynthesizedSchedule(
                     profile: profileValue, options: options, pacing: SchedulePacing(lateThreshold: configuration.lateThreshold),
-                    warmupSeconds: warmup.map { Double($0.duration.components.seconds) + Double($0.duration.components.attoseconds) / 1e18 } ?? 0)
+                    warmupSeconds: warmup?.seconds ?? 0)
             }
         } catch let error as SynthesisError {
             throw ValidationError(error.description)

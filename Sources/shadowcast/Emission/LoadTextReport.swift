@@ -29,10 +29,7 @@ enum LoadTextReport {
         out += "  \(report.threads) threads and \(report.connections) connections (\(backendName(result.backend)), \(model)\(result.tcpCongestion.map { ", TCP \($0)" } ?? ""))\n"
         out += String(format: "  %llu of %d connections open in %.2f ms before the clock started\n",
                       result.connectedAtStart, report.connections, result.warmupSeconds * 1000)
-        if let w = result.sendWarmup {
-            out += String(format: "  warm-up %.2fs at the target rate before the clock (not in the figures below): %llu sent, %llu answered, %llu late, %llu errors\n",
-                          w.seconds, w.sent, w.completed, w.late, w.errors)
-        }
+        if let warmup = result.sendWarmup { out += warmup.textLine(pacing: " at the target rate") }
         let l = report.latency_ms, s = report.service_ms
         out += "  Thread Stats       Avg      p50      p90      p99    p99.9      Max\n"
         out += row("Latency", l) + row("Service", s)

@@ -15,10 +15,7 @@ enum RunTextReport {
         } else {
             out += "  rate source: \(report.rate_source)\(report.scenario.map { "; scenario: \($0)" } ?? "")\n"
         }
-        if let w = result.sendWarmup {
-            out += String(format: "  warm-up %.2fs before the clock (not in the figures below): %llu sent, %llu answered, %llu late, %llu errors\n",
-                          w.seconds, w.sent, w.completed, w.late, w.errors)
-        }
+        if let warmup = result.sendWarmup { out += warmup.textLine() }
         let l = load.latency_ms
         out += "  Latency, clean requests (from \(closed ? "actual" : "intended") send): p50 \(ms(l.p50))  p90 \(ms(l.p90))  p99 \(ms(l.p99))  p99.9 \(ms(l.p999))  max \(ms(l.max))\n"
         let errorText = load.errors.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
