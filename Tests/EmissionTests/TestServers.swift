@@ -116,20 +116,11 @@ final class HandshakeBlackhole: Sendable {
     private let filler: Int32
 
     init() throws {
-        let closed = try ClosedPort()
-        let port = closed.port
+        let (listener, port) = try LoopbackSocket.bind(listening: 0, reuseAddress: true)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = port.bigEndian
-        closed.release()
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var one: Int32 = 1
-        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(listener, 0) == 0 else { close(listener); throw POSIXError(.EADDRINUSE) }
         let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -153,22 +144,7 @@ final class SilentListener: Sendable {
     private let listener: Int32
 
     init(backlog: Int32 = 1024) throws {
-        let closed = try ClosedPort()
-        let port = closed.port
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = port.bigEndian
-        closed.release()
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var one: Int32 = 1
-        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(listener, backlog) == 0 else { close(listener); throw POSIXError(.EADDRINUSE) }
-        self.port = port
-        self.listener = listener
+        (listener, port) = try LoopbackSocket.bind(listening: backlog, reuseAddress: true)
     }
 
     func release() { close(listener) }

@@ -38,17 +38,8 @@ struct RunMaxTests {
     func endToEnd() async throws {
         let sink = try HTTPSink()
         defer { sink.stop() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("runmax-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let profile = directory.appendingPathComponent("profile.json")
-        try ExampleProfile.shop(forecastSteps: 2).encoded().write(to: profile)
-        let json = directory.appendingPathComponent("run.json").path
-        let command = try RunCommand.parse([
-            profile.path, "--target", "http://127.0.0.1:\(sink.port)", "--max", "-c", "4", "--pipeline", "2",
-            "--requests", "777", "-d", "5s", "--json", json, "--no-progress"])
-        try await command.run()
-        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let report: [String: Any]? = try await ExampleRun.report(
+            against: sink, ["--max", "-c", "4", "--pipeline", "2", "--requests", "777", "-d", "5s"])
         #expect(report?["model"] as? String == "closed")
         #expect(report?["pipeline"] as? Int == 2)
         #expect(report?["requests"] as? Int == 777)

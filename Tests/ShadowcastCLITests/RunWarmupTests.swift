@@ -19,17 +19,7 @@ struct RunWarmupTests {
     func endToEnd() async throws {
         let sink = try HTTPSink()
         defer { sink.stop() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("runwarmup-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let profile = directory.appendingPathComponent("profile.json")
-        try ExampleProfile.shop(forecastSteps: 2).encoded().write(to: profile)
-        let json = directory.appendingPathComponent("run.json").path
-        let command = try RunCommand.parse([
-            profile.path, "--target", "http://127.0.0.1:\(sink.port)", "--rate", "200", "-c", "4", "-d", "1s",
-            "--warmup", "500ms", "--json", json, "--no-progress"])
-        try await command.run()
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        let report = try await ExampleRun.report(against: sink, ["--rate", "200", "-c", "4", "-d", "1s", "--warmup", "500ms"])
         let warmup = try #require(report["warmup"] as? [String: Any])
         #expect(warmup["seconds"] as? Double == 0.5)
         let warmSent = warmup["sent"] as? Int ?? 0

@@ -19,6 +19,28 @@ struct PredictiveShadowLoopTests {
         }
     }
 
+    /// Runs the loop for `steps` steps of 0.2 s looking 0.2 s ahead (virtual time) against a
+    /// fresh sink, the live traffic steady at 50 req/s and the forecast flat at `forecast`.
+    static func playFlatForecast(
+        _ forecast: LoadForecastPoint, steps: Int, connections: Int, maxRate: Double? = nil, metrics: RunMetrics? = nil
+    ) async throws -> PredictiveLoopSummary {
+        let secondary = try HTTPSink(host: "127.0.0.1", port: 0)
+        defer { secondary.stop() }
+        var configuration = PredictiveShadowLoopConfiguration(step: .milliseconds(200), predictAhead: .milliseconds(200))
+        configuration.steps = steps
+        configuration.pacing = .backToBack
+        var synthetic = PredictiveShadowLoopConfiguration.Synthetic(target: .loopback(port: secondary.port), host: "shop.test")
+        synthetic.connections = connections
+        if let maxRate { synthetic.maxRate = maxRate }
+        configuration.synthetic = synthetic
+        let traffic = LiveTraffic(stepSeconds: 0.2)
+        let now = Date().timeIntervalSince1970
+        traffic.ingest(exchanges(10, at: now))
+        let loop = try PredictiveShadowLoop(
+            configuration: configuration, forecaster: PlannedLoadForecaster(points: [forecast]), traffic: traffic, metrics: metrics)
+        return await loop.run { record in traffic.ingest(exchanges(10, at: now + record.time)) }
+    }
+
     @Test("the predictive loop sends more to the secondary before a forecast rise than during a flat period")
     func sendsMoreBeforeARise() async throws {
         let secondary = try HTTPSink(host: "127.0.0.1", port: 0)
@@ -67,22 +89,10 @@ struct PredictiveShadowLoopTests {
 
     @Test("each step's synthetic run is recorded in the metrics endpoint's series, and they add up to the summary")
     func syntheticRunsAreRecordedInMetrics() async throws {
-        let secondary = try HTTPSink(host: "127.0.0.1", port: 0)
-        defer { secondary.stop() }
-        var configuration = PredictiveShadowLoopConfiguration(step: .milliseconds(200), predictAhead: .milliseconds(200))
-        configuration.steps = 4
-        configuration.pacing = .backToBack
-        var synthetic = PredictiveShadowLoopConfiguration.Synthetic(target: .loopback(port: secondary.port), host: "shop.test")
-        synthetic.connections = 2
-        configuration.synthetic = synthetic
         // Live 50 req/s, forecast 300 req/s: each step plays 250 req/s for 0.2 s.
-        let plan = PlannedLoadForecaster(points: [LoadForecastPoint(time: 0, rate: 300, upperRate: 330)])
-        let traffic = LiveTraffic(stepSeconds: 0.2)
-        let now = Date().timeIntervalSince1970
-        traffic.ingest(Self.exchanges(10, at: now))
         let metrics = RunMetrics(registry: PrometheusCollectorRegistry())
-        let loop = try PredictiveShadowLoop(configuration: configuration, forecaster: plan, traffic: traffic, metrics: metrics)
-        let summary = await loop.run { record in traffic.ingest(Self.exchanges(10, at: now + record.time)) }
+        let summary = try await Self.playFlatForecast(
+            LoadForecastPoint(time: 0, rate: 300, upperRate: 330), steps: 4, connections: 2, metrics: metrics)
         let text = MetricsExporter(registry: metrics.registry, sources: [metrics]).scrape()
         func value(_ series: String) -> Double? {
             text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.dropFirst(series.count + 1)) }
@@ -99,23 +109,10 @@ struct PredictiveShadowLoopTests {
 
     @Test("synthetic traffic the box cannot send in time is counted late, per step and in all")
     func countsLateSyntheticTraffic() async throws {
-        let secondary = try HTTPSink(host: "127.0.0.1", port: 0)
-        defer { secondary.stop() }
         // The forecast asks for 2 million req/s ahead: far beyond what two cores send, so
         // synthesis skips what is already late and the emitter sends late; both are counted.
-        var configuration = PredictiveShadowLoopConfiguration(step: .milliseconds(200), predictAhead: .milliseconds(200))
-        configuration.steps = 3
-        configuration.pacing = .backToBack
-        var synthetic = PredictiveShadowLoopConfiguration.Synthetic(target: .loopback(port: secondary.port), host: "shop.test")
-        synthetic.connections = 4
-        synthetic.maxRate = 5_000_000
-        configuration.synthetic = synthetic
-        let plan = PlannedLoadForecaster(points: [LoadForecastPoint(time: 0, rate: 2_000_000, upperRate: 2_000_000)])
-        let traffic = LiveTraffic(stepSeconds: 0.2)
-        let now = Date().timeIntervalSince1970
-        traffic.ingest(Self.exchanges(10, at: now))
-        let loop = try PredictiveShadowLoop(configuration: configuration, forecaster: plan, traffic: traffic)
-        let summary = await loop.run { record in traffic.ingest(Self.exchanges(10, at: now + record.time)) }
+        let summary = try await Self.playFlatForecast(
+            LoadForecastPoint(time: 0, rate: 2_000_000, upperRate: 2_000_000), steps: 3, connections: 4, maxRate: 5_000_000)
         #expect(summary.stepsRun == 3)
         #expect(summary.syntheticAnswered > 0)
         // Two cores cannot send 400,000 requests in 0.2 s: most of each step is late.
