@@ -4,7 +4,7 @@ import Testing
 @testable import shadowcast
 @testable import Shadowcast
 
-@Suite("--report-dir on load and run")
+@Suite("--report-dir on load, run and shadow")
 struct ReportOptionsTests {
     @Test("the verbs accept --report-dir; an empty folder name is refused")
     func parses() throws {
@@ -12,6 +12,14 @@ struct ReportOptionsTests {
         #expect(try RunCommand.parse(["p.json", "--target", "http://127.0.0.1:8080", "--report-dir", "out"]).report.directory == "out")
         #expect(try LoadCommand.parse(["http://127.0.0.1:8080/"]).report.directory == nil)
         #expect(throws: (any Error).self) { try LoadCommand.parse(["http://127.0.0.1:8080/", "--report-dir", ""]) }
+    }
+
+    @Test("shadow takes --report-dir, and refuses it with --no-records (the report is built from the records)")
+    func shadowParses() throws {
+        let base = ["--listen", "127.0.0.1:0", "--primary", "http://127.0.0.1:8080", "--secondary", "http://127.0.0.1:8081"]
+        #expect(try ShadowCommand.parse(base + ["--report-dir", "out"]).report.directory == "out")
+        #expect(try ShadowCommand.parse(base).report.directory == nil)
+        #expect(throws: (any Error).self) { try ShadowCommand.parse(base + ["--report-dir", "out", "--no-records"]) }
     }
 
     @Test("a short load against a loopback sink with --report-dir writes index.html and a summary.json that decodes")

@@ -28,7 +28,7 @@ struct DemoBottleneckTests {
         let secondary = Self.results(["checkout": (1000, 250), "static": (5000, 150)])
         let comparison = Comparator().compare(primary: primary, secondary: secondary)
         #expect(comparison.routes.allSatisfy { $0.verdict == .regression })
-        let finding = try #require(DemoSummary.bottleneck(comparison))
+        let finding = try #require(ComparisonSections.bottleneck(comparison))
         #expect(finding.sentence.hasPrefix("Bottleneck: checkout took ") && finding.sentence.contains("of the secondary's worker time"))
         #expect(finding.severity == .critical)  // p99 at least 2× the primary's
         // checkout 1000 × its primary median vs static 5000 × its median.
@@ -42,6 +42,6 @@ struct DemoBottleneckTests {
     @Test("no regression, no bottleneck")
     func quietWhenNothingRegressed() {
         let same = Self.results(["checkout": (1000, 100), "static": (5000, 0.5)])
-        #expect(DemoSummary.bottleneck(Comparator().compare(primary: same, secondary: same)) == nil)
+        #expect(ComparisonSections.bottleneck(Comparator().compare(primary: same, secondary: same)) == nil)
     }
 }

@@ -31,8 +31,8 @@ enum DemoSummary {
         if let primary = live.primary.whole, let secondary = live.secondary.whole {
             let report = Comparator().compare(primary: primary, secondary: secondary)
             comparison = report
-            summary.routes = routes(secondary: secondary, comparison: report)
-            summary.latency = LatencyDistribution(primary: percentiles(primary.buckets), secondary: percentiles(secondary.buckets))
+            summary.routes = ComparisonSections.routes(secondary: secondary, comparison: report)
+            summary.latency = ComparisonSections.latency(primary: primary.buckets, secondary: secondary.buckets)
         } else {
             comparison = nil
         }
@@ -95,29 +95,6 @@ enum DemoSummary {
         return lines.joined(separator: "\n")
     }
 
-    // MARK: Routes and latency
-
-    static func routes(secondary: RunResults, comparison: ComparisonReport) -> [RouteRow] {
-        let byRoute = Dictionary(comparison.routes.map { ($0.route, $0) }, uniquingKeysWith: { a, _ in a })
-        let total = Double(max(1, secondary.requests))
-        return (secondary.routes ?? [:]).sorted { $0.value.requests > $1.value.requests }.map { name, results in
-            let compared = byRoute[name]
-            return RouteRow(
-                route: name, requests: Int(results.requests), rps: results.rps, p50Ms: results.latencyMs.p50,
-                p90Ms: results.latencyMs.p90, p99Ms: results.latencyMs.p99, p999Ms: results.latencyMs.p999,
-                errors: Int(results.errorCount), share: Double(results.requests) / total,
-                latencyRatio: compared.map { $0.p99Ratio }, pValue: compared.map { $0.latencyPValue },
-                significant: compared.map { $0.latencyRegression || $0.verdict == .improvement })
-        }
-    }
-
-    static let percentileLevels: [Double] = [0, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.99, 100]
-
-    static func percentiles(_ buckets: LatencyBuckets) -> [PercentilePoint] {
-        guard buckets.totalCount > 0 else { return [] }
-        return percentileLevels.map { PercentilePoint(percentile: $0, latencyMs: Double(buckets.quantile($0 / 100)) / 1000) }
-    }
-
     // MARK: Faults and events
 
     static func faults(_ result: EmissionResult) -> [FaultRecord] {
@@ -160,21 +137,10 @@ enum DemoSummary {
     static func findings(live: DemoLiveRun.Outcome, comparison: ComparisonReport?) -> [Report.Finding] {
         var out: [Report.Finding] = []
         if let comparison {
-            if let bottleneck = bottleneck(comparison) {
-                out.append(bottleneck)
-            }
-            for finding in comparison.findings where finding.kind != .insufficientData && (finding.kind != .noRegression || out.isEmpty) {
-                out.append(Report.Finding(severity: severity(finding.severity), sentence: finding.message))
-            }
-            let sparse = comparison.routes.filter { $0.verdict == .insufficientData }.map(\.route)
-            if !sparse.isEmpty {
-                out.append(Report.Finding(
-                    severity: .info,
-                    sentence: "\(sparse.count) route(s) had too few requests on one side to compare: \(sparse.sorted().joined(separator: ", "))."))
-            }
+            out += ComparisonSections.findings(comparison)
         }
         if let saturation = SaturationDetector().detect(live.secondary.saturation, subject: "The secondary") {
-            out.append(Report.Finding(severity: severity(saturation.severity), sentence: saturation.message))
+            out.append(Report.Finding(severity: ComparisonSections.severity(saturation.severity), sentence: saturation.message))
         }
         let ups = live.decisions.filter { $0.decision.desiredReplicas > $0.decision.currentReplicas }
         if let first = ups.first, let event = live.scenario.events.first {
@@ -199,38 +165,6 @@ enum DemoSummary {
                 numbers: [.init(name: "sale_peak_p99", value: salePeak, unit: "ms"), .init(name: "calm_p99", value: calm, unit: "ms")]))
         }
         return out.sorted { $0.severity > $1.severity }
-    }
-
-    /// The bottleneck: of the routes that regressed on the secondary (latency or errors), the
-    /// one that took the largest share of its workers' time — requests on the secondary × the
-    /// route's median latency on the primary (its cost per request; the median, unlike the mean,
-    /// is not moved by a few stalled seconds on a busy machine). Every route
-    /// queues when the workers are all busy, so the route that slowed most in ratio is often a
-    /// cheap one waiting in line (a 0.5 ms static file); the route that fills the workers is the
-    /// one to fix or to give its own capacity.
-    static func bottleneck(_ comparison: ComparisonReport) -> Report.Finding? {
-        let work = comparison.routes.map { route in (route: route, ms: Double(route.secondaryRequests) * route.primaryP50) }
-        let total = work.reduce(0) { $0 + $1.ms }
-        guard total > 0,
-              let top = work.filter({ $0.route.verdict == .regression || $0.route.errorRegression }).max(by: { $0.ms < $1.ms })
-        else { return nil }
-        let route = top.route
-        let share = top.ms / total
-        return Report.Finding(
-            severity: route.p99Ratio >= 2 || route.errorRegression ? .critical : .warning,
-            sentence: String(format: "Bottleneck: %@ took %.0f%% of the secondary's worker time (%llu requests × %.0f ms, its median on the primary); under the forecast load its p99 rose to %.0f ms vs %.0f ms on the primary (%.1fx), errors %.1f%% vs %.1f%%.",
-                             route.route, share * 100, route.secondaryRequests, route.primaryP50, route.secondaryP99, route.primaryP99,
-                             route.p99Ratio, route.secondaryErrorRate * 100, route.primaryErrorRate * 100),
-            numbers: [.init(name: "worker_time_share", value: share), .init(name: "p99_ratio", value: route.p99Ratio),
-                      .init(name: "secondary_p99", value: route.secondaryP99, unit: "ms")])
-    }
-
-    static func severity(_ s: Monitor.Finding.Severity) -> Report.Finding.Severity {
-        switch s.rawValue {
-        case "critical": .critical
-        case "warning": .warning
-        default: .info
-        }
     }
 
     static func median(_ values: [Double]) -> Double? {

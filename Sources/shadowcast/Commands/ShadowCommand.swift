@@ -60,6 +60,9 @@ struct ShadowCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Metrics") var metricsPort: MetricsPortOptions
 
+    @OptionGroup(title: "Report (primary vs secondary per second and per route, findings; needs the exchange records)")
+    var report: ReportOptions
+
     @OptionGroup(title: "Autoscaling the secondary (on the forecast; needs --predict-ahead)")
     var autoscaling: AutoscaleOptions
 
@@ -104,6 +107,7 @@ struct ShadowCommand: AsyncParsableCommand {
             }
             guard predictAhead != nil else { throw ValidationError("--autoscale needs --predict-ahead (it acts on the forecast)") }
         }
+        if noRecords, report.directory != nil { throw ValidationError("--report-dir is built from the exchange records: drop --no-records") }
         if predictAhead == nil, json != nil { throw ValidationError("--json writes the predictive loop's summary: it needs --predict-ahead") }
         if predictAhead != nil {
             if noRecords { throw ValidationError("--predict-ahead needs the exchange records (the live profile): drop --no-records") }
@@ -215,7 +219,13 @@ struct ShadowCommand: AsyncParsableCommand {
             printError("shadow: predictive loop every \(step), playing the forecast \(predictAhead) ahead to the secondary (forecaster fitted after \(warmupSteps) steps)\(autoscaling.autoscale == nil ? "" : ", autoscaling on the forecast")")
         }
 
-        let consumer = Task { [output] in
+        let started = Date()
+        // Seconds stay open for the mirror timeout (a mirrored request ends that long after it came) and a margin.
+        let openSeconds = Int(Double(configuration.mirrorTimeout.components.seconds).rounded(.up)) + 2
+        var recorder = report.directory == nil ? nil
+            : ShadowComparisonRecorder(origin: started.timeIntervalSince1970, openSeconds: openSeconds)
+        let consumer = Task { [output, recorder] in
+            var recorder = recorder
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             var count = 0
@@ -223,6 +233,7 @@ struct ShadowCommand: AsyncParsableCommand {
             for await batch in stream.batches {
                 count += batch.count
                 traffic?.ingest(batch)
+                recorder?.add(batch)
                 guard let output else { continue }
                 for exchange in batch {
                     if let line = try? encoder.encode(ExchangeLine(exchange)) {
@@ -237,7 +248,8 @@ struct ShadowCommand: AsyncParsableCommand {
             }
             if let output, !pending.isEmpty { output.write(pending) }
             try? output?.close()
-            return count
+            recorder?.finish()
+            return (count, recorder)
         }
         let stats: ShadowStats
         if let loop {
@@ -245,7 +257,8 @@ struct ShadowCommand: AsyncParsableCommand {
         } else {
             stats = try await ShadowRunner.run(proxy, duration: duration?.duration, logger: logger)
         }
-        let consumed = await consumer.value
+        let consumed: Int
+        (consumed, recorder) = await consumer.value
         metricsPoller?.cancel()
         proxyMetrics.update(stats)
         await telemetry.stop()
@@ -263,6 +276,13 @@ struct ShadowCommand: AsyncParsableCommand {
                     printError("shadow: --json '\(json)': cannot write (\(error))")
                 }
             }
+        }
+        if let recorder {
+            let summary = ShadowRunSummary(
+                recorder: recorder, stats: stats, loop: loop?.summary, command: CommandLine.arguments,
+                primary: "\(configuration.primary)", secondary: configuration.secondary.map { "\($0)" },
+                mirrorPercent: configuration.mirrorPercent, started: started, ended: Date())
+            try report.write(summary.summary())
         }
     }
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Shadowcast
 
-/// `--report-dir DIR` for `load` and `run`: writes the same self-contained HTML report and
+/// `--report-dir DIR` for `load`, `run` and `shadow`: writes the same self-contained HTML report and
 /// `summary.json` as `shadowcast demo` (DIR/index.html, DIR/summary.json) from the run's result.
 /// Use with `@OptionGroup(title: "Report") var report: ReportOptions`.
 struct ReportOptions: ParsableArguments {
