@@ -5,7 +5,7 @@ extension ReportRenderer {
         var html = ""
         if let traffic = s.traffic, !(traffic.history.isEmpty && traffic.actual.isEmpty && (traffic.forecast?.points.isEmpty ?? true)) {
             let stepText = traffic.stepSeconds >= 3600 ? "\(NumberFormat.trimmed(traffic.stepSeconds / 3600)) h" : "\(NumberFormat.trimmed(traffic.stepSeconds)) s"
-            html += "<p class=\"lede\">Requests per \(stepText) step: the history the forecaster learned from, its forecast for the next period with the uncertainty band, and what actually came.</p>"
+            html += "<p class=\"lede\">Requests per \(stepText) step: the observed history, the forecast with its uncertainty band, and what actually came.</p>"
             var chart = LineChart(title: "Traffic history and forecast", xAxis: .wallClock, xLabel: "time (UTC)", yLabel: "requests per step", yUnit: "requests")
             func points(_ values: [TrafficPoint]) -> [ChartPoint] {
                 values.map { ChartPoint(x: $0.time.timeIntervalSince1970, y: $0.count) }
@@ -57,7 +57,7 @@ extension ReportRenderer {
             return empty("no per-second measurements (the run sent no load).")
         }
         let hasPrimary = !s.timeline.primary.isEmpty
-        var html = "<p class=\"lede\">Per second, on the run's clock. \(hasPrimary ? "Orange is the secondary under synthetic load, grey the primary receiving replayed traffic." : "Only one target was measured.")</p>"
+        var html = "<p class=\"lede\">Per second, on the run's clock. \(hasPrimary ? "Orange is the secondary, grey the primary." : "Only one target was measured.")</p>"
         let eventMarkers = s.events.map { ChartMarker(x: $0.t, label: $0.name, color: ReportPalette.event) }
         let scalingMarkers = s.scaling.map { ChartMarker(x: $0.t, label: "\($0.from)→\($0.to)", color: ReportPalette.scaling) }
         func series(_ samples: [SecondSample], _ name: String, _ color: String, _ value: (SecondSample) -> Double, stroke: StrokeStyle = .solid) -> ChartSeries {
