@@ -60,7 +60,11 @@ public enum TimeSeriesCSV {
         var report = TimeSeriesLoadReport()
         var rows: [(t: Double, v: Double)] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // `isNewline`, not "\n": Swift reads "\r\n" as one Character, so splitting on "\n" would
+        // leave a Windows-style file as a single line.
+        // A UTF-8 byte-order mark (spreadsheet exports) is not part of the first field.
+        let body = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : Substring(text)
+        for rawLine in body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }

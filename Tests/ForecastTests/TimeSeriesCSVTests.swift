@@ -52,6 +52,25 @@ import Testing
         }
     }
 
+    @Test("Windows (CRLF) and old Mac (CR) line endings and a byte-order mark read like plain LF files")
+    func lineEndingsAndByteOrderMark() throws {
+        let rows = ["2024-05-01 00:00:00,1", "2024-05-01 00:05:00,2", "2024-05-01 00:10:00,3", "2024-05-01 00:15:00,4"]
+        let plain = try TimeSeriesCSV.parse("timestamp,value\n" + rows.joined(separator: "\n") + "\n", name: "t").0
+        #expect(plain.values == [1, 2, 3, 4])
+        for (ending, prefix) in [("\r\n", ""), ("\r", ""), ("\r\n", "\u{FEFF}"), ("\n", "\u{FEFF}")] {
+            for header in ["timestamp,value" + ending, ""] {
+                let text = prefix + header + rows.joined(separator: ending) + ending
+                let (s, report) = try TimeSeriesCSV.parse(text, name: "t")
+                #expect(s.values == plain.values, "ending \(Array(ending.unicodeScalars)) bom \(!prefix.isEmpty) header \(!header.isEmpty)")
+                #expect(report.skipped.isEmpty)
+                #expect(report.rowsRead == 4)
+            }
+        }
+        // Line numbers still count CRLF lines one each.
+        let bad = "timestamp,value\r\n2024-05-01 00:00:00,1\r\nnope,2\r\n2024-05-01 00:10:00,3\r\n2024-05-01 00:15:00,4\r\n"
+        #expect(try TimeSeriesCSV.parse(bad, name: "t").1.skipped.map(\.line) == [3])
+    }
+
     @Test func coarserStepSumsCounts() throws {
         let csv = (0..<10).map { "2024-05-01 00:0\($0):00,1" }.joined(separator: "\n")
         let (s, report) = try TimeSeriesCSV.parse(csv, name: "t", step: 300)

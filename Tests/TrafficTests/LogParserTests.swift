@@ -37,6 +37,18 @@ struct LogParserTests {
         #expect(lines[1].path == "/api/v1" && lines[1].bytes == 0 && lines[1].method == "POST")
     }
 
+    @Test("a UTF-8 byte-order mark before the first line is skipped; byte offsets still count it")
+    func byteOrderMark() throws {
+        let good = #"1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1 "-" "a""#
+        let (lines, summary) = try Self.parse("\u{FEFF}" + good + "\ngarbage\n" + good + "\n", format: .combined)
+        #expect(lines.map(\.client) == ["1.2.3.4", "1.2.3.4"])
+        #expect(summary.parsed == 2)
+        #expect(summary.firstSkipped.map(\.byteOffset) == [3 + good.utf8.count + 1])
+        // Only the file's first bytes are checked: a mark anywhere else stays data.
+        let (laterLines, _) = try Self.parse(good + "\n\u{FEFF}" + good + "\n", format: .combined)
+        #expect(laterLines.map(\.client) == ["1.2.3.4", "\u{FEFF}1.2.3.4"])
+    }
+
     @Test("malformed lines are counted with their numbers and reasons, not dropped silently")
     func malformed() throws {
         let good = #"1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1 "-" "a""#

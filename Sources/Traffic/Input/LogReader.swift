@@ -94,12 +94,18 @@ public struct LogReader {
         var consumedBytes = 0  // input offset of buffer[0]
         var skippingLongLine = false
         var atEnd = false
+        var bomSkipped = false
         while !atEnd {
             let n = try source.read(into: buffer + filled, capacity: min(capacity - filled, configuration.bufferSize))
             if n == 0 { atEnd = true }
             filled += n
             summary.bytes += n
             var start = 0
+            // A UTF-8 byte-order mark (files saved by some Windows tools) is not part of the first line.
+            if !bomSkipped && consumedBytes == 0 && filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
+                start = 3
+                bomSkipped = true
+            }
             while start < filled {
                 var newline = ByteScan.find(10, UnsafePointer(buffer), from: start, end: filled)
                 if newline == filled {
