@@ -219,8 +219,12 @@ public struct LSTMForecaster: Sendable, LogScaleModel {
             weights = best.weights
             validationLoss = best.loss
         }
-        return String(format: "%d Adam steps on %d windows in %.1f s (loss %.4f -> %.4f, best validation %.4f at step %d)",
-                      done, train.count, Date().timeIntervalSince(started), firstLoss, lastLoss, validationLoss, best.step)
+        // Short series have no held-out windows: then there is no early stopping to report.
+        let validation = valid.isEmpty
+            ? "no validation windows, last weights kept"
+            : String(format: "best validation %.4f at step %d", validationLoss, best.step)
+        return String(format: "%d Adam steps on %d windows in %.1f s (loss %.4f -> %.4f, %@)",
+                      done, train.count, Date().timeIntervalSince(started), firstLoss, lastLoss, validation)
     }
 
     // MARK: Forecasting

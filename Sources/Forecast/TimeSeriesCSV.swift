@@ -19,6 +19,12 @@ public struct TimeSeriesLoadReport: Sendable, Equatable, Codable {
     public var rowsMerged = 0
     /// The step used, in seconds (given or inferred as the median spacing).
     public var step: Double = 0
+    /// The median spacing of the rows, in seconds (the step inferred without `--step`).
+    public var dataSpacing: Double = 0
+
+    /// Whether the given step is finer than the rows' spacing: most steps are then interpolated
+    /// and each row's count sits in one step, so the series is not the rate at that step.
+    public var stepFinerThanData: Bool { dataSpacing > 0 && step < dataSpacing * 0.99 }
 }
 
 /// Errors loading a series CSV.
@@ -100,12 +106,10 @@ public enum TimeSeriesCSV {
                 path: path, rows: rows.count, skipped: report.skipped.count, firstSkipped: report.skipped.first)
         }
         if !zip(rows, rows.dropFirst()).allSatisfy({ $0.t <= $1.t }) { rows.sort { $0.t < $1.t } }
-        let resolvedStep: Double
-        if let step { resolvedStep = step } else {
-            var diffs = zip(rows, rows.dropFirst()).map { $1.t - $0.t }.filter { $0 > 0 }
-            diffs.sort()
-            resolvedStep = diffs.isEmpty ? 1 : diffs[diffs.count / 2]
-        }
+        var diffs = zip(rows, rows.dropFirst()).map { $1.t - $0.t }.filter { $0 > 0 }
+        diffs.sort()
+        report.dataSpacing = diffs.isEmpty ? 0 : diffs[diffs.count / 2]
+        let resolvedStep = step ?? (diffs.isEmpty ? 1 : report.dataSpacing)
         report.step = resolvedStep
         let start = rows[0].t
         let span = Int(((rows[rows.count - 1].t - start) / resolvedStep + 1e-6).rounded(.down)) + 1

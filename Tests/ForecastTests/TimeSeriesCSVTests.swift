@@ -76,6 +76,19 @@ import Testing
         let (s, report) = try TimeSeriesCSV.parse(csv, name: "t", step: 300)
         #expect(s.values == [5, 5])
         #expect(report.rowsMerged == 8)
+        #expect(report.dataSpacing == 60)
+        #expect(!report.stepFinerThanData)
+    }
+
+    @Test("a step finer than the rows' spacing is flagged (the console warns), the inferred one is not")
+    func finerStepIsFlagged() throws {
+        let csv = (0..<6).map { "2024-05-01 0\($0):00:00,\(10 + $0)" }.joined(separator: "\n")
+        let (fine, fineReport) = try TimeSeriesCSV.parse(csv, name: "t", step: 300)
+        #expect(fineReport.dataSpacing == 3600)
+        #expect(fineReport.stepFinerThanData)
+        #expect(fine.count == 61)
+        let (_, inferred) = try TimeSeriesCSV.parse(csv, name: "t")
+        #expect(inferred.step == 3600 && !inferred.stepFinerThanData)
     }
 
     @Test func isoTimestamps() {

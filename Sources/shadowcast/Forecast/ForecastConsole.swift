@@ -5,6 +5,11 @@ import Shadowcast
 enum ForecastConsole {
     static func printLoad(_ r: TimeSeriesLoadReport, series: TimeSeries, path: String) {
         print("\(path): \(r.rowsRead) rows, \(series.count) steps of \(fmtStep(r.step)) from \(iso(series.start))")
+        if r.stepFinerThanData {
+            FileHandle.standardError.write(Data(("warning: --step \(fmtStep(r.step)) is finer than the rows' spacing (\(fmtStep(r.dataSpacing))): "
+                + "each row's count sits in one step and the steps between are interpolated from whole rows, so the series "
+                + "(and its forecast) overstates the count per step; use --step \(fmtStep(r.dataSpacing)) or coarser\n").utf8))
+        }
         if r.gapsFilled > 0 { print("  \(r.gapsFilled) missing steps filled by linear interpolation") }
         if r.rowsMerged > 0 { print("  \(r.rowsMerged) rows summed into an already used step") }
         if !r.skipped.isEmpty {
