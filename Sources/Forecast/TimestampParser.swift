@@ -1,11 +1,20 @@
 /// Parses ISO-8601 timestamps (`2024-05-01T12:00:00Z`, offsets, fractional seconds),
-/// `YYYY-MM-DD HH:MM:SS` (UTC) and Unix seconds into Unix time.
+/// `YYYY-MM-DD HH:MM:SS` (UTC) and Unix time (seconds, or milli-, micro- or nanoseconds as
+/// exported by Grafana, JavaScript and tracing tools) into Unix seconds.
 enum TimestampParser {
+    /// Unix times at or above this many units are not seconds (1e11 s is the year 5138): they
+    /// are read as milliseconds, at 1e14 as microseconds, at 1e17 as nanoseconds.
+    static let epochUnitThresholds: [(atLeast: Double, divisor: Double)] = [(1e17, 1e9), (1e14, 1e6), (1e11, 1e3)]
+
     static func parse<S: StringProtocol>(_ text: S) -> Double? {
         let s = Array(text.utf8)
         if s.isEmpty { return nil }
-        // Unix seconds
-        if s.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }), s.count >= 9 { return Double(String(text)) }
+        // Unix time
+        if s.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }), s.count >= 9 {
+            guard let value = Double(String(text)) else { return nil }
+            let unit = epochUnitThresholds.first { value >= $0.atLeast }
+            return unit.map { value / $0.divisor } ?? value
+        }
         var i = 0
         func number(_ digits: Int) -> Int? {
             guard i + digits <= s.count else { return nil }

@@ -91,6 +91,18 @@ import Testing
         #expect(inferred.step == 3600 && !inferred.stepFinerThanData)
     }
 
+    @Test("Unix times in seconds, milliseconds, microseconds and nanoseconds read as the same instant")
+    func unixTimeUnits() {
+        let seconds = 1_767_225_600.0  // 2026-01-01T00:00:00Z
+        #expect(TimestampParser.parse("1767225600") == seconds)
+        #expect(TimestampParser.parse("1767225600.5") == seconds + 0.5)
+        #expect(TimestampParser.parse("1767225600000") == seconds)
+        #expect(TimestampParser.parse("1767225600250") == seconds + 0.25)
+        #expect(TimestampParser.parse("1767225600000000") == seconds)
+        #expect(TimestampParser.parse("1767225600000000000") == seconds)
+        #expect(TimestampParser.parse("99999999999") == 99_999_999_999)  // still seconds (the year 5138)
+    }
+
     @Test func isoTimestamps() {
         #expect(TimestampParser.iso8601(TimestampParser.parse("2014-04-24 00:44:00")!) == "2014-04-24T00:44:00Z")
         #expect(TimestampParser.parse("2024-05-01T02:00:00+02:00") == TimestampParser.parse("2024-05-01T00:00:00Z"))
