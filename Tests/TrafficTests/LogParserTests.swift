@@ -108,6 +108,11 @@ struct LogParserTests {
         let custom = try LogFormat(argument: "jsonl", jsonFields: ["path=req.url", "time=when"])
         let (nested, _) = try Self.parse(#"{"when":1700000000,"req":{"url":"/n/1","method":"DELETE"}}"# + "\n", format: custom)
         #expect(nested.first?.path == "/n/1")
+        // Epoch numbers by magnitude: seconds, milli-, micro- and nanoseconds are one instant.
+        for when in ["1700000000", "1700000000000", "1700000000000000", "1700000000000000000"] {
+            let (line, _) = try Self.parse(#"{"when":\#(when),"req":{"url":"/n/1"}}"# + "\n", format: custom)
+            #expect(line.first?.time == 1_700_000_000, "\(when)")
+        }
     }
 
     @Test("standard input through a pipe, with a last line lacking its newline")

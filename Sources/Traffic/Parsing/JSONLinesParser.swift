@@ -247,9 +247,9 @@ public struct JSONLinesParser: LogLineParser {
         return nil
     }
 
-    /// Epoch numbers above 1e11 are milliseconds, above 1e14 microseconds.
+    /// Epoch numbers above 1e11 are milliseconds, above 1e14 microseconds, above 1e17 nanoseconds.
     static func epochSeconds(_ value: Double) -> Double {
-        value > 1e14 ? value / 1e6 : value > 1e11 ? value / 1000 : value
+        value > 1e17 ? value / 1e9 : value > 1e14 ? value / 1e6 : value > 1e11 ? value / 1000 : value
     }
 }
 
