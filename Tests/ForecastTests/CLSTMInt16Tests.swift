@@ -100,6 +100,21 @@ import Testing
         #expect(afterLoad == afterStep)
     }
 
+    /// Rows split across worker threads (each worker has its own h_q buffers): same outputs.
+    @Test func int16RowsDoNotDependOnTheThreadSplit() throws {
+        let shape = LSTMShape(layers: 2, inputSize: 4, hiddenSize: 20, outputSize: 2, sequenceLength: 9, maxBatch: 17)
+        let x = Self.input(shape, batch: 17, seed: 21)
+        func run(threads: Int) throws -> [Float] {
+            let net = try LSTMNetwork(shape: shape, seed: 4, threads: threads)
+            CLSTMFusedKernelTests.randomize(net, seed: 8, scale: 0.4)
+            try net.setInferencePrecision(.int16)
+            return try net.forward(x, batch: 17)
+        }
+        let one = try run(threads: 1)
+        #expect(try run(threads: 3) == one)
+        #expect(try run(threads: 2) == one)
+    }
+
     @Test func badArgumentsAreRejected() throws {
         #expect(clstm_set_inference_precision(nil, CLSTM_PRECISION_INT16) == CLSTM_EINVAL)
         #expect(clstm_inference_precision(nil) == CLSTM_PRECISION_FP32)
