@@ -14,9 +14,12 @@ static size_t q_index(int H, int m, int k) {
     return ((size_t)jb * q_pairs(H) + (size_t)(k / 2)) * 32 + (size_t)col * 2 + (size_t)(k & 1);
 }
 
-/* round to nearest (ties to even, as the AVX2 conversion), in the int16 range */
+/* round to nearest (ties to even, as the AVX2 conversion), in the int16 range; the callers' |v| is
+ * at most ~32767.5, well inside |v| < 2^22 where adding and subtracting 1.5 * 2^23 rounds exactly
+ * (no libm call: rintf is not inlined without SSE4.1) */
 static int16_t q_round(float v) {
-    const float r = rintf(v);
+    const float magic = 12582912.0f; /* not folded: (v + c) - c is not v in IEEE arithmetic */
+    const float r = (v + magic) - magic;
     return (int16_t)(r > 32767.0f ? 32767 : r < -32767.0f ? -32767 : (int)r);
 }
 
@@ -26,26 +29,49 @@ void clstm_q_pack(const float *Wx, const float *Wh, const float *bias, int In, i
     memset(pk, 0, clstm_q_pk_floats(In, H) * sizeof *pk);
     for (int m = 0; m < 4 * H; m++) {
         const float *w = Wh + (size_t)m * H;
-        double amax = 0.0, asum = 0.0;
-        for (int k = 0; k < H; k++) {
-            const double a = fabs((double)w[k]);
-            asum += a;
-            if (a > amax) amax = a;
+        /* max and sum of |w| in 8 independent lanes (vectorised; one long chain of dependent adds
+         * made this loop the cost of the quantisation) */
+        float mx[8] = {0}, sm[8] = {0};
+        int k = 0;
+        for (; k + 8 <= H; k += 8)
+            for (int e = 0; e < 8; e++) {
+                const float a = fabsf(w[k + e]);
+                sm[e] += a;
+                mx[e] = a > mx[e] ? a : mx[e];
+            }
+        for (; k < H; k++) {
+            const float a = fabsf(w[k]);
+            sm[0] += a;
+            mx[0] = a > mx[0] ? a : mx[0];
         }
-        /* s |w| <= 32767 for every weight, and s sum|w| + H / 2 (rounding) <= CLSTM_Q_WSUM_MAX */
+        float amax = 0.0f;
+        double asum = 0.0;
+        for (int e = 0; e < 8; e++) {
+            asum += sm[e];
+            amax = mx[e] > amax ? mx[e] : amax;
+        }
+        /* s |w| <= 32767 for every weight, and s sum|w| + H / 2 (rounding) <= CLSTM_Q_WSUM_MAX (the
+         * float sum's rounding is covered by the check on the rounded weights below) */
         double s = 1.0;
-        if (amax > 0.0) {
+        if (amax > 0.0f) {
             s = 32767.0 / amax;
             const double ssum = ((double)CLSTM_Q_WSUM_MAX - 0.5 * H) / asum;
             if (ssum < s) s = ssum;
         }
+        int16_t *dst = wq + q_index(H, m, 0); /* Wh_q[m][k] at dst[(k / 2) * 32 + (k & 1)] */
         long qsum;
         do { /* the bound above holds already; checked on the rounded weights all the same */
             qsum = 0;
-            for (int k = 0; k < H; k++) {
-                const int16_t q = q_round((float)(w[k] * s));
-                wq[q_index(H, m, k)] = q;
-                qsum += q < 0 ? -q : q;
+            const float sf = (float)s;
+            for (int k0 = 0; k0 < H; k0 += 64) { /* rounded in a contiguous, vectorisable loop */
+                const int n = H - k0 < 64 ? H - k0 : 64;
+                int32_t q[64];
+                for (int e = 0; e < n; e++) q[e] = q_round(w[k0 + e] * sf);
+                for (int e = 0; e < n; e++) {
+                    const int kk = k0 + e;
+                    dst[(size_t)(kk >> 1) * 32 + (kk & 1)] = (int16_t)q[e];
+                    qsum += q[e] < 0 ? -q[e] : q[e];
+                }
             }
             if (qsum > CLSTM_Q_WSUM_MAX) s *= 0.999;
         } while (qsum > CLSTM_Q_WSUM_MAX);
