@@ -20,7 +20,8 @@ static size_t q_index(int H, int m, int k) {
 static int16_t q_round(float v) {
     const float magic = 12582912.0f; /* not folded: (v + c) - c is not v in IEEE arithmetic */
     const float r = (v + magic) - magic;
-    return (int16_t)(r > 32767.0f ? 32767 : r < -32767.0f ? -32767 : (int)r);
+    /* NaN (non-finite weights) -> 0 rather than an undefined float -> int conversion */
+    return (int16_t)(r > 32767.0f ? 32767 : r < -32767.0f ? -32767 : r == r ? (int)r : 0);
 }
 
 void clstm_q_pack(const float *Wx, const float *Wh, const float *bias, int In, int H, int16_t *wq, float *pk,
