@@ -1,5 +1,5 @@
-// Forecaster throughput: LSTM training and inference in sequences/s for I=8, H=64/128, T=168,
-// B=64/256, one and two OpenBLAS threads.
+// Forecaster throughput: LSTM training and inference (fp32, and the opt-in int16 inference) in
+// sequences/s for I=8, H=64/128, T=168, B=64/256, one and two OpenBLAS threads.
 // Run: SHADOWCAST_BENCHMARKS=1 swift package benchmark --target ForecastBenchmarks
 import Benchmark
 import Forecast
@@ -18,6 +18,18 @@ let benchmarks: @Sendable () -> Void = {
                 let config = Benchmark.Configuration(metrics: [.wallClock, .throughput, sequencesPerSecond])
                 Benchmark("LSTM inference \(label)", configuration: config) { benchmark in
                     let net = try LSTMNetwork(shape: shape, seed: 1, threads: threads)
+                    benchmark.startMeasurement()
+                    for _ in benchmark.scaledIterations {
+                        let start = ContinuousClock.now
+                        blackHole(try net.forward(x, batch: batch))
+                        let s = (ContinuousClock.now - start) / .nanoseconds(1)
+                        benchmark.measurement(sequencesPerSecond, Int(Double(batch) * 1e9 / max(1, s)))
+                    }
+                }
+                // the opt-in int16 inference (LSTMInferencePrecision.int16: int16 recurrent weights and h)
+                Benchmark("LSTM inference int16 \(label)", configuration: config) { benchmark in
+                    let net = try LSTMNetwork(shape: shape, seed: 1, threads: threads)
+                    try net.setInferencePrecision(.int16)
                     benchmark.startMeasurement()
                     for _ in benchmark.scaledIterations {
                         let start = ContinuousClock.now

@@ -3,6 +3,7 @@
 #include "CLSTM.h"
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Forward gate kernel: for a [batch][4H] pre-activation block g (input + recurrent projections,
  * without bias), computes c = f*c_prev + i*g, h = o*tanh(c). When keep is non-zero the activated
@@ -87,6 +88,31 @@ typedef struct clstm_bwd_args {
     float *acc;            /* += [dWh | dWx | db]^T: [H + In + 1][4H] */
 } clstm_bwd_args;
 void clstm_bwd_layer_avx2(const clstm_bwd_args *args, int r0, int r1, float *scratch);
+
+/* Int16 recurrent product (CLSTM_PRECISION_INT16, quant.c and recurrent_avx2.c).
+ * h is quantised as h_q = round(h * CLSTM_Q_HSCALE), |h| <= 1 so |h_q| <= 2^14. Each gate row m
+ * of Wh gets its own scale s_m with |w_q| <= 32767 and sum_k |w_q[m][k]| <= CLSTM_Q_WSUM_MAX, so
+ * that |sum_k w_q h_q| <= (2^17 - 1) * 2^14 < 2^31: the int32 accumulation cannot overflow in any
+ * order (vpmaddwd's pair sums are bounded by the same sum). Wh_q is packed in the panels of the
+ * fp32 kernel (16 columns [i0..3 f0..3 | g0..3 o0..3] per 4 hidden units) as K pairs:
+ * [jb][(H + 1) / 2][16][2] int16 (zero past H), so one vpmaddwd multiplies the pair (k, k + 1)
+ * of 8 columns by a broadcast pair of h_q. */
+#define CLSTM_Q_HSCALE 16384.0f
+#define CLSTM_Q_WSUM_MAX 131071
+size_t clstm_q_wh_elems(int H);
+/* AVX2 fp32 side panels: [jb][bias 16 | dequant 16 | Wx In x 16], pre-scaled as clstm_fwd_pack */
+size_t clstm_q_pk_floats(int In, int H);
+/* Quantises one layer: wq (clstm_q_wh_elems), pk (clstm_q_pk_floats), inv[4H] = 1 / (s_m * HSCALE). */
+void clstm_q_pack(const float *Wx, const float *Wh, const float *bias, int In, int H, int16_t *wq, float *pk,
+                  float *inv);
+/* Portable int16 recurrent product of one step: g[b][m] += inv[m] * sum_k Wh_q[m][k] h_q[b][k],
+ * h_q quantised from h ([B][H]) into hq ([B][2 * ((H + 1) / 2)] int16 scratch). */
+void clstm_q_recurrent_portable(const int16_t *wq, const float *inv, const float *h, int B, int H, int16_t *hq,
+                                float *g);
+/* Inference forward of one layer over T steps for rows [r0, r1) with the int16 recurrent product
+ * (AVX2); h_all / h_last as clstm_fwd_layer_avx2 (inference). */
+void clstm_fwd_layer_q_avx2(const int16_t *wq, const float *pk, int In, int H, int T, int B, int r0, int r1,
+                            const float *x, float *h_all, float *h_last, float *scratch);
 
 int clstm_cpu_has_avx2(void);
 int clstm_cpu_has_avx512(void);

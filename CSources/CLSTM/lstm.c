@@ -45,6 +45,13 @@ struct clstm_ctx {
     float *scratch;                  /* n_scratch x worker_slice(): one slice per worker */
     int n_scratch;
     float *inf_hlast; /* [B][H]: last hidden state of the top layer (inference) */
+    /* CLSTM_PRECISION_INT16 (allocated when first enabled; quantised again when q_stale) */
+    clstm_precision precision;
+    int q_stale;                    /* the weights may have changed since the last quantisation */
+    int16_t *q_wh[CLSTM_MAX_LAYERS]; /* clstm_q_pack's Wh_q panels */
+    float *q_pk[CLSTM_MAX_LAYERS];   /* AVX2 side panels (bias, dequant, Wx) */
+    float *q_inv[CLSTM_MAX_LAYERS];  /* [4H] dequant factors (portable path) */
+    int16_t *q_hbuf;                 /* [B][2 ((H + 1) / 2)] h_q of one step (portable path) */
 };
 
 #define CLSTM_MAX_WORKERS 64
@@ -121,6 +128,7 @@ int clstm_init_weights(clstm_ctx *ctx, uint64_t seed) {
     }
     memset(ctx->grads, 0, ctx->n_params * sizeof(float));
     clstm_reset_optimizer(ctx);
+    ctx->q_stale = 1;
     return 0;
 }
 
@@ -237,6 +245,12 @@ void clstm_destroy(clstm_ctx *ctx) {
     for (int l = 0; l < CLSTM_MAX_LAYERS; l++) free(ctx->pk_fwd[l]);
     free(ctx->scratch);
     free(ctx->inf_hlast);
+    for (int l = 0; l < CLSTM_MAX_LAYERS; l++) {
+        free(ctx->q_wh[l]);
+        free(ctx->q_pk[l]);
+        free(ctx->q_inv[l]);
+    }
+    free(ctx->q_hbuf);
     free_training(ctx);
     free(ctx);
 }
@@ -300,7 +314,7 @@ int clstm_set_threads(clstm_ctx *ctx, int threads) {
  * deterministic for a given thread count. */
 struct row_job {
     clstm_ctx *ctx;
-    int backward, l, B, r0, r1;
+    int backward, quant, l, B, r0, r1;
     const float *x;
     float *h_all, *c_all, *act, *h_last, *scratch;
     clstm_bwd_args bwd;
@@ -311,6 +325,9 @@ static void row_job_run(const struct row_job *j) {
     const int H = ctx->cfg.hidden_size, T = ctx->cfg.seq_len;
     if (j->backward)
         clstm_bwd_layer_avx2(&j->bwd, j->r0, j->r1, j->scratch);
+    else if (j->quant)
+        clstm_fwd_layer_q_avx2(ctx->q_wh[j->l], ctx->q_pk[j->l], layer_input(ctx, j->l), H, T, j->B, j->r0, j->r1,
+                               j->x, j->h_all, j->h_last, j->scratch);
     else
         clstm_fwd_layer_avx2(ctx->pk_fwd[j->l], layer_input(ctx, j->l), H, T, j->B, j->r0, j->r1, j->x,
                              j->h_all, j->c_all, j->act, j->h_last, j->scratch);
@@ -365,7 +382,64 @@ static void run_rows(clstm_ctx *ctx, const struct row_job *tmpl) {
 }
 
 size_t clstm_param_count(const clstm_ctx *ctx) { return ctx ? ctx->n_params : 0; }
-float *clstm_params(clstm_ctx *ctx) { return ctx ? ctx->params : NULL; }
+/* a writable pointer: the int16 copy is quantised again before the next INT16 forward */
+float *clstm_params(clstm_ctx *ctx) {
+    if (!ctx) return NULL;
+    ctx->q_stale = 1;
+    return ctx->params;
+}
+
+void clstm_weights_changed(clstm_ctx *ctx) {
+    if (ctx) ctx->q_stale = 1;
+}
+
+static void quantise(clstm_ctx *ctx) {
+    const int H = ctx->cfg.hidden_size;
+    for (int l = 0; l < ctx->cfg.layers; l++)
+        clstm_q_pack(ctx->params + ctx->tensors[3 * l].offset, ctx->params + ctx->tensors[3 * l + 1].offset,
+                     ctx->params + ctx->tensors[3 * l + 2].offset, layer_input(ctx, l), H, ctx->q_wh[l],
+                     ctx->q_pk[l], ctx->q_inv[l]);
+    ctx->q_stale = 0;
+}
+
+int clstm_set_inference_precision(clstm_ctx *ctx, clstm_precision precision) {
+    if (!ctx || (precision != CLSTM_PRECISION_FP32 && precision != CLSTM_PRECISION_INT16)) return CLSTM_EINVAL;
+    if (precision == CLSTM_PRECISION_INT16 && !ctx->q_wh[0]) {
+        const int H = ctx->cfg.hidden_size;
+        int ok = 1;
+        for (int l = 0; l < ctx->cfg.layers; l++) {
+            ctx->q_wh[l] = (int16_t *)falloc((clstm_q_wh_elems(H) + 1) / 2);
+            ctx->q_pk[l] = falloc(clstm_q_pk_floats(layer_input(ctx, l), H));
+            ctx->q_inv[l] = falloc(4 * (size_t)H);
+            ok = ok && ctx->q_wh[l] && ctx->q_pk[l] && ctx->q_inv[l];
+        }
+        if (!ctx->fused) {
+            ctx->q_hbuf = (int16_t *)falloc((size_t)ctx->cfg.max_batch * ((H + 1) / 2));
+            ok = ok && ctx->q_hbuf;
+        }
+        if (!ok) {
+            for (int l = 0; l < CLSTM_MAX_LAYERS; l++) {
+                free(ctx->q_wh[l]);
+                free(ctx->q_pk[l]);
+                free(ctx->q_inv[l]);
+                ctx->q_wh[l] = NULL;
+                ctx->q_pk[l] = NULL;
+                ctx->q_inv[l] = NULL;
+            }
+            free(ctx->q_hbuf);
+            ctx->q_hbuf = NULL;
+            return CLSTM_ENOMEM;
+        }
+        ctx->q_stale = 1;
+    }
+    ctx->precision = precision;
+    if (precision == CLSTM_PRECISION_INT16 && ctx->q_stale) quantise(ctx);
+    return 0;
+}
+
+clstm_precision clstm_inference_precision(const clstm_ctx *ctx) {
+    return ctx ? ctx->precision : CLSTM_PRECISION_FP32;
+}
 float *clstm_grads(clstm_ctx *ctx) { return ctx ? ctx->grads : NULL; }
 int clstm_tensor_count(const clstm_ctx *ctx) { return ctx ? ctx->n_tensors : 0; }
 int clstm_tensor_info(const clstm_ctx *ctx, int index, clstm_tensor *out) {
@@ -377,7 +451,7 @@ int clstm_tensor_info(const clstm_ctx *ctx, int index, clstm_tensor *out) {
 /* One LSTM layer over T steps. x: [T][B][In]; gates: [T][B][4H] workspace; h: [T][B][H] output;
  * c: [T][B][H] when keep (training), else a single [B][H] buffer updated in place. */
 static void layer_forward(clstm_ctx *ctx, int l, const float *x, int B, float *gates, float *c,
-                          float *h, int keep) {
+                          float *h, int keep, int quant) {
     const int T = ctx->cfg.seq_len, H = ctx->cfg.hidden_size, In = layer_input(ctx, l);
     const float *Wx = ctx->params + ctx->tensors[3 * l].offset;
     const float *Wh = ctx->params + ctx->tensors[3 * l + 1].offset;
@@ -388,7 +462,9 @@ static void layer_forward(clstm_ctx *ctx, int l, const float *x, int B, float *g
                 0.0f, gates, 4 * H);
     for (int t = 0; t < T; t++) {
         float *g = gates + t * gstride;
-        if (t > 0)
+        if (t > 0 && quant)
+            clstm_q_recurrent_portable(ctx->q_wh[l], ctx->q_inv[l], h + (t - 1) * hstride, B, H, ctx->q_hbuf, g);
+        else if (t > 0)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, 4 * H, H, 1.0f,
                         h + (t - 1) * hstride, H, Wh, H, 1.0f, g, 4 * H);
         float *ct = keep ? c + t * hstride : c;
@@ -409,12 +485,15 @@ int clstm_forward(clstm_ctx *ctx, const float *x, int batch, float *y) {
     if (!ctx || !x || !y || batch < 1 || batch > ctx->cfg.max_batch) return CLSTM_EINVAL;
     use_threads(ctx);
     const int L = ctx->cfg.layers, T = ctx->cfg.seq_len, H = ctx->cfg.hidden_size;
+    const int quant = ctx->precision == CLSTM_PRECISION_INT16;
+    if (quant && ctx->q_stale) quantise(ctx);
     if (ctx->fused) {
         const float *in = x;
         for (int l = 0; l < L; l++) {
-            clstm_fwd_pack(ctx->params + ctx->tensors[3 * l].offset, ctx->params + ctx->tensors[3 * l + 1].offset,
-                           ctx->params + ctx->tensors[3 * l + 2].offset, layer_input(ctx, l), H, ctx->pk_fwd[l]);
-            struct row_job j = {.ctx = ctx, .l = l, .B = batch, .x = in};
+            if (!quant) /* the int16 path uses the copy quantised above */
+                clstm_fwd_pack(ctx->params + ctx->tensors[3 * l].offset, ctx->params + ctx->tensors[3 * l + 1].offset,
+                               ctx->params + ctx->tensors[3 * l + 2].offset, layer_input(ctx, l), H, ctx->pk_fwd[l]);
+            struct row_job j = {.ctx = ctx, .l = l, .B = batch, .x = in, .quant = quant};
             if (l < L - 1) j.h_all = ctx->inf_h[l & 1];
             else j.h_last = ctx->inf_hlast;
             run_rows(ctx, &j);
@@ -427,7 +506,7 @@ int clstm_forward(clstm_ctx *ctx, const float *x, int batch, float *y) {
     float *out = NULL;
     for (int l = 0; l < L; l++) {
         out = ctx->inf_h[l & 1];
-        layer_forward(ctx, l, in, batch, ctx->inf_gates, ctx->inf_c, out, 0);
+        layer_forward(ctx, l, in, batch, ctx->inf_gates, ctx->inf_c, out, 0, quant);
         in = out;
     }
     head_forward(ctx, out + (size_t)(T - 1) * batch * H, batch, y);
@@ -450,7 +529,7 @@ int clstm_forward_train(clstm_ctx *ctx, const float *x, int batch, float *y) {
             struct row_job j = {.ctx = ctx, .l = l, .B = batch, .x = in, .h_all = w->h, .c_all = w->c, .act = w->gates};
             run_rows(ctx, &j);
         } else {
-            layer_forward(ctx, l, in, batch, w->gates, w->c, w->h, 1);
+            layer_forward(ctx, l, in, batch, w->gates, w->c, w->h, 1, 0);
         }
         in = w->h;
     }
@@ -564,6 +643,7 @@ int clstm_adam_step(clstm_ctx *ctx, const clstm_adam *a) {
         float mh = m[k] * c1, vh = v[k] * c2;
         p[k] -= lr * mh / (sqrtf(vh) + eps) + wd * p[k];
     }
+    ctx->q_stale = 1;
     return 0;
 }
 

@@ -31,7 +31,8 @@ size_t clstm_bwd_pack_floats(int N, int H) { return (size_t)((N + 15) / 16) * 16
 
 size_t clstm_scratch_floats(int In, int H) {
     const size_t G = 4 * (size_t)H;
-    const size_t fwd = 3 * MR * (size_t)H + 16 + MR * 4 * (size_t)((H + 7) & ~7) + 16;
+    /* + the int16 path's h_q ping-pong, 2 x MR x Hp int16 */
+    const size_t fwd = 3 * MR * (size_t)H + 16 + MR * 4 * (size_t)((H + 7) & ~7) + 16 + MR * (size_t)((H + 7) & ~7) + 16;
     const size_t bwd = 2 * (MR * (size_t)H + 16) + CLSTM_BWD_STEPS * MR * (G + H + In + 1) + 48;
     return fwd > bwd ? fwd : bwd;
 }
@@ -172,6 +173,7 @@ AVX2_FN void fwd_preact(const int mr, const float *restrict pk, int H, int In, c
 typedef struct rk_gate_consts {
     __m256 lo, hi, c3, c2, c1, c0, one, two, tscale;
     __m256i tab;
+    __m256 hq; /* CLSTM_Q_HSCALE: h -> int16 (CLSTM_PRECISION_INT16) */
 } rk_gate_consts;
 #define RK8(v) {v, v, v, v, v, v, v, v}
 static const rk_gate_consts rk_gate_k = {
@@ -179,7 +181,8 @@ static const rk_gate_consts rk_gate_k = {
     RK8(1.0f), RK8(2.0f), RK8(16.0f * RK_NEG_LOG2E),
     /* bits of 2^(k/8) minus k << 20, k = 0..7, two per 64-bit element (see rk_exp2_8th) */
     {(long long)0x3f7b95c23f800000LL, (long long)0x3f75fed73f7837f0LL, (long long)0x3f75672a3f7504f3LL,
-     (long long)0x3f7ac0c73f7744fdLL}};
+     (long long)0x3f7ac0c73f7744fdLL},
+    RK8(CLSTM_Q_HSCALE)};
 #undef RK8
 /* 2^(u/8) for 8 floats, u clamped to [-320, 320]: 2^(u/8) within [2^-40, 2^40], so that a product
  * of three (1 + 2^(u/8)) stays finite, and sigmoid / tanh are 0, 1 or -1 to float precision beyond.
@@ -267,16 +270,24 @@ AVX2_FN void tanh_exp_units(float *p, int Hp, int j, float *ar, int H, const int
     }
 }
 
-/* pass 4; training (ar) also stores o = 1 / Do */
-AVX2_FN void hidden_units(const float *p, int Hp, int j, float *hr, float *ar, int H, const int tail,
+/* pass 4; training (ar) also stores o = 1 / Do; the int16 path (hq) also stores h_q =
+ * round(h * CLSTM_Q_HSCALE) for all 8 lanes (hq has row stride Hp; the lanes past H meet zero
+ * weights; |h| <= 1, so the int32 -> int16 pack does not saturate) */
+AVX2_FN void hidden_units(const float *p, int Hp, int j, float *hr, float *ar, int16_t *hq, int H, const int tail,
                           const __m256i m, const rk_gate_consts *k) {
     const __m256 ec = _mm256_load_ps(p + Hp + j), dq = _mm256_load_ps(p + 3 * Hp + j);
-    store8(hr + j, _mm256_div_ps(_mm256_sub_ps(k->one, ec), _mm256_mul_ps(dq, _mm256_add_ps(k->one, ec))), tail, m);
+    const __m256 hv = _mm256_div_ps(_mm256_sub_ps(k->one, ec), _mm256_mul_ps(dq, _mm256_add_ps(k->one, ec)));
+    store8(hr + j, hv, tail, m);
     if (ar) store8nt(ar + 3 * H + j, rk_recip(dq), tail, m);
+    if (hq) {
+        const __m256i qi = _mm256_cvtps_epi32(_mm256_mul_ps(hv, k->hq));
+        _mm_store_si128((__m128i *)(hq + j), _mm_packs_epi32(_mm256_castsi256_si128(qi), _mm256_extracti128_si256(qi, 1)));
+    }
 }
 
 __attribute__((target("avx2,fma"))) static void fwd_cells(int mr, int H, float *restrict pre,
-                                                          const float *cp, float *c, float *h, float *act) {
+                                                          const float *cp, float *c, float *h, float *act,
+                                                          int16_t *hq) {
     const int Hp = (H + 7) & ~7, Hv = H & ~7, n = mr * 4 * Hp;
     const __m256i none = _mm256_setzero_si256(), m = tail_mask8(H - Hv);
     const rk_gate_consts *k = &rk_gate_k;
@@ -311,11 +322,15 @@ __attribute__((target("avx2,fma"))) static void fwd_cells(int mr, int H, float *
         const float *p = pre + (size_t)r * 4 * Hp;
         float *hr = h + (size_t)r * H, *ar = act ? act + (size_t)r * 4 * H : NULL;
         if (ar) {
-            for (int j = 0; j < Hv; j += 8) hidden_units(p, Hp, j, hr, ar, H, 0, none, k);
-            if (Hv < H) hidden_units(p, Hp, Hv, hr, ar, H, 1, m, k);
+            for (int j = 0; j < Hv; j += 8) hidden_units(p, Hp, j, hr, ar, NULL, H, 0, none, k);
+            if (Hv < H) hidden_units(p, Hp, Hv, hr, ar, NULL, H, 1, m, k);
+        } else if (hq) {
+            int16_t *qr = hq + (size_t)r * Hp;
+            for (int j = 0; j < Hv; j += 8) hidden_units(p, Hp, j, hr, NULL, qr, H, 0, none, k);
+            if (Hv < H) hidden_units(p, Hp, Hv, hr, NULL, qr, H, 1, m, k);
         } else {
-            for (int j = 0; j < Hv; j += 8) hidden_units(p, Hp, j, hr, NULL, H, 0, none, k);
-            if (Hv < H) hidden_units(p, Hp, Hv, hr, NULL, H, 1, m, k);
+            for (int j = 0; j < Hv; j += 8) hidden_units(p, Hp, j, hr, NULL, NULL, H, 0, none, k);
+            if (Hv < H) hidden_units(p, Hp, Hv, hr, NULL, NULL, H, 1, m, k);
         }
     }
 }
@@ -325,7 +340,61 @@ __attribute__((target("avx2,fma"))) static void fwd_cells(int mr, int H, float *
 AVX2_FN void fwd_step(const int mr, const float *restrict pk, int H, int In, const float *hp,
                       const float *x, const float *cp, float *c, float *h, float *act, float *pre) {
     fwd_preact(mr, pk, H, In, hp, x, pre);
-    fwd_cells(mr, H, pre, cp, c, h, act);
+    fwd_cells(mr, H, pre, cp, c, h, act, NULL);
+}
+
+/* fwd_preact with the int16 recurrent product (CLSTM_PRECISION_INT16): per panel, the int32 sums
+ * of Wh_q h_q (vpmaddwd on pairs of k, vpaddd; 12 accumulators for 6 rows x 16 columns), then
+ * bias + dequant * sum in one FMA, then the fp32 input part. hq: h_q of the previous step, row
+ * stride Hp (NULL at t = 0); wq / pk as clstm_q_pack. */
+AVX2_FN void fwd_preact_q(const int mr, const int16_t *restrict wq, const float *restrict pk, int H, int In,
+                          const int16_t *hq, const float *x, float *restrict pre) {
+    const int njb = (H + 3) / 4, Hp = (H + 7) & ~7, Kh = (H + 1) / 2;
+    const size_t Pq = (size_t)32 * Kh, Pf = (size_t)16 * (2 + In);
+    for (int jb = 0; jb < njb; jb++) {
+        const float *f = pk + jb * Pf;
+        __m256 a0[MR], a1[MR];
+        const __m256 b0 = _mm256_load_ps(f), b1 = _mm256_load_ps(f + 8);
+        if (hq) {
+            const int16_t *w = wq + jb * Pq;
+            __m256i s0[MR], s1[MR];
+            #pragma GCC unroll 6
+            for (int r = 0; r < mr; r++) { s0[r] = _mm256_setzero_si256(); s1[r] = _mm256_setzero_si256(); }
+            /* not unrolled: unrolled, clang re-associates the integer adds across k pairs into trees
+             * that need more than 16 registers and spills accumulators (measured ~7 % slower) */
+#pragma GCC unroll 1
+            for (int kp = 0; kp < Kh; kp++) {
+                const __m256i w0 = _mm256_load_si256((const __m256i *)(w + 32 * kp));
+                const __m256i w1 = _mm256_load_si256((const __m256i *)(w + 32 * kp + 16));
+                #pragma GCC unroll 6
+                for (int r = 0; r < mr; r++) {
+                    int32_t pair;
+                    memcpy(&pair, hq + (size_t)r * Hp + 2 * kp, sizeof pair);
+                    const __m256i v = _mm256_set1_epi32(pair);
+                    s0[r] = _mm256_add_epi32(s0[r], _mm256_madd_epi16(v, w0));
+                    s1[r] = _mm256_add_epi32(s1[r], _mm256_madd_epi16(v, w1));
+                }
+            }
+            const __m256 d0 = _mm256_load_ps(f + 16), d1 = _mm256_load_ps(f + 24);
+            #pragma GCC unroll 6
+            for (int r = 0; r < mr; r++) {
+                a0[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s0[r]), d0, b0);
+                a1[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s1[r]), d1, b1);
+            }
+        } else {
+            #pragma GCC unroll 6
+            for (int r = 0; r < mr; r++) { a0[r] = b0; a1[r] = b1; }
+        }
+        panel_fma(mr, f + 32, x, (size_t)In, In, a0, a1);
+        float *o = pre + jb * 4;
+        #pragma GCC unroll 6
+        for (int r = 0; r < mr; r++, o += 4 * Hp) {
+            _mm_store_ps(o, _mm256_castps256_ps128(a0[r]));
+            _mm_store_ps(o + Hp, _mm256_extractf128_ps(a0[r], 1));
+            _mm_store_ps(o + 2 * Hp, _mm256_castps256_ps128(a1[r]));
+            _mm_store_ps(o + 3 * Hp, _mm256_extractf128_ps(a1[r], 1));
+        }
+    }
 }
 
 __attribute__((target("avx2,fma"))) static void fwd_step_any(int mr, const float *pk, int H, int In,
@@ -334,6 +403,39 @@ __attribute__((target("avx2,fma"))) static void fwd_step_any(int mr, const float
 #define FWD_STEP(m) fwd_step(m, pk, H, In, hp, x, cp, c, h, act, pre)
     MR_DISPATCH(mr, FWD_STEP)
 #undef FWD_STEP
+}
+
+__attribute__((target("avx2,fma"))) static void fwd_step_q_any(int mr, const int16_t *wq, const float *pk, int H,
+                                                               int In, const int16_t *hqp, const float *x,
+                                                               const float *cp, float *c, float *h, int16_t *hq,
+                                                               float *pre) {
+#define FWD_STEP_Q(m)                                  \
+    do {                                               \
+        fwd_preact_q(m, wq, pk, H, In, hqp, x, pre);   \
+        fwd_cells(m, H, pre, cp, c, h, NULL, hq);      \
+    } while (0)
+    MR_DISPATCH(mr, FWD_STEP_Q)
+#undef FWD_STEP_Q
+}
+
+void clstm_fwd_layer_q_avx2(const int16_t *wq, const float *pk, int In, int H, int T, int B, int r0, int r1,
+                            const float *x, float *h_all, float *h_last, float *scratch) {
+    const size_t hs = (size_t)B * H, xs = (size_t)B * In;
+    const int Hp = (H + 7) & ~7;
+    float *cs = scratch, *hb[2] = {scratch + MR * H, scratch + 2 * MR * H};
+    float *pre = scratch + up16((size_t)3 * MR * H);
+    int16_t *hq[2] = {(int16_t *)(pre + (size_t)MR * 4 * Hp), (int16_t *)(pre + (size_t)MR * 4 * Hp) + MR * Hp};
+    for (int rb = r0; rb < r1; rb += MR) {
+        const int mr = r1 - rb < MR ? r1 - rb : MR;
+        for (int t = 0; t < T; t++) {
+            const float *xt = x + t * xs + (size_t)rb * In;
+            float *ht = h_all ? h_all + t * hs + (size_t)rb * H : t == T - 1 ? h_last + (size_t)rb * H : hb[t & 1];
+            if (t + 1 < T)
+                for (size_t o = 0; o < (size_t)mr * In; o += 16) __builtin_prefetch(xt + xs + o);
+            fwd_step_q_any(mr, wq, pk, H, In, t == 0 ? NULL : hq[(t - 1) & 1], xt, t == 0 ? NULL : cs, cs, ht,
+                           hq[t & 1], pre);
+        }
+    }
 }
 
 void clstm_fwd_layer_avx2(const float *pk, int In, int H, int T, int B, int r0, int r1, const float *x,
@@ -517,6 +619,11 @@ void clstm_bwd_layer_avx2(const clstm_bwd_args *a, int r0, int r1, float *scratc
     }
 }
 #else
+void clstm_fwd_layer_q_avx2(const int16_t *wq, const float *pk, int In, int H, int T, int B, int r0, int r1,
+                            const float *x, float *h_all, float *h_last, float *scratch) {
+    (void)wq; (void)pk; (void)In; (void)H; (void)T; (void)B; (void)r0; (void)r1; (void)x;
+    (void)h_all; (void)h_last; (void)scratch;
+}
 void clstm_fwd_layer_avx2(const float *pk, int In, int H, int T, int B, int r0, int r1, const float *x,
                           float *h_all, float *c_all, float *act_all, float *h_last, float *scratch) {
     (void)pk; (void)In; (void)H; (void)T; (void)B; (void)r0; (void)r1; (void)x;

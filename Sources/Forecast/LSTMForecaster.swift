@@ -244,6 +244,7 @@ public struct LSTMForecaster: Sendable, LogScaleModel {
         oneShape.maxBatch = 1
         let net = try LSTMNetwork(shape: oneShape, seed: 0, threads: settings.threads)
         try net.load(serialized: weights)
+        if settings.inferencePrecision != .fp32 { try net.setInferencePrecision(settings.inferencePrecision) }
         let x = Array(p.features[((origin - T) * I)..<(origin * I)])
         let y = try net.forward(x, batch: 1)
         let nq = quantiles.count

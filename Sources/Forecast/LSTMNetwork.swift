@@ -42,6 +42,19 @@ public struct LSTMShape: Sendable, Equatable, Codable {
     }
 }
 
+/// Arithmetic of the inference forward (`LSTMNetwork.forward`). Training is always fp32.
+public enum LSTMInferencePrecision: String, Sendable, Equatable, Codable, CaseIterable {
+    /// Full fp32 (the default; bit-for-bit the training forward's outputs).
+    case fp32
+    /// The recurrent product `Wh h` of every layer in int16 x int16 -> int32: `Wh` quantised per
+    /// gate row, `h` to int16 at every step; input projection, gates, cell state and head stay fp32.
+    /// Derived from the fp32 weights (re-quantised after every weight change); outputs differ from
+    /// fp32 by the quantisation error (CLSTMInt16Tests bounds it).
+    case int16
+
+    var clstm: clstm_precision { self == .int16 ? CLSTM_PRECISION_INT16 : CLSTM_PRECISION_FP32 }
+}
+
 /// Adam settings (bias-corrected, decoupled weight decay).
 public struct AdamSettings: Sendable, Equatable, Codable {
     public var learningRate: Float = 3e-3
@@ -85,6 +98,18 @@ public final class LSTMNetwork {
 
     /// Sets the OpenBLAS thread count used by this network.
     public func setThreads(_ n: Int) { _ = clstm_set_threads(ctx, Int32(max(1, n))) }
+
+    /// The arithmetic of `forward` (fp32 unless set).
+    public var inferencePrecision: LSTMInferencePrecision {
+        clstm_inference_precision(ctx) == CLSTM_PRECISION_INT16 ? .int16 : .fp32
+    }
+
+    /// Chooses the arithmetic of `forward`; `.int16` quantises the weights once here and again
+    /// after any weight change (training step, `parameters`, `load`). Training is unaffected.
+    public func setInferencePrecision(_ precision: LSTMInferencePrecision) throws {
+        let rc = clstm_set_inference_precision(ctx, precision.clstm)
+        guard rc == 0 else { throw LSTMError(rc, "setting inference precision \(precision)") }
+    }
 
     /// Number of parameters.
     public var parameterCount: Int { clstm_param_count(ctx) }

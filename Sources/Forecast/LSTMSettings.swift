@@ -20,6 +20,10 @@ public struct LSTMSettings: Sendable, Equatable, Codable {
     public var weightDecay: Float = 1e-4
     /// OpenBLAS threads.
     public var threads = 1
+    /// Arithmetic of the network's forecasts (and backtest forecasts); training and its validation
+    /// loss are always fp32. `.int16` is opt-in: forecasts differ from fp32 by the quantisation
+    /// error (CLSTMInt16Tests: forecaster outputs within 1e-3 of fp32 in normalised units).
+    public var inferencePrecision: LSTMInferencePrecision = .fp32
     /// Seed of the weight initialisation and of window sampling.
     public var seed: UInt64 = 1
     /// Fewer training windows than this: the LSTM is not trained (too little data).

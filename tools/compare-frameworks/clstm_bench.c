@@ -28,6 +28,11 @@ int main(int argc, char **argv) {
     clstm_ctx *ctx;
     int rc = clstm_create(&cfg, &ctx);
     if (rc) { fprintf(stderr, "create: %s\n", clstm_strerror(rc)); return 1; }
+    /* head weights +-0.25 (with O = 1 the initialisation leaves them zero, y would be 0 and the
+     * int16 row's accuracy figures meaningless; the time does not depend on the values) */
+    clstm_tensor head;
+    clstm_tensor_info(ctx, 3, &head);
+    for (int k = 0; k < head.rows * head.cols; k++) clstm_params(ctx)[head.offset + k] = (k % 3 == 0 ? -0.25f : 0.25f);
     size_t nx = (size_t)T * B * In;
     float *x = malloc(nx * sizeof(float)), *y = malloc((size_t)B * O * sizeof(float)), *dy = malloc((size_t)B * O * sizeof(float));
     for (size_t k = 0; k < nx; k++) x[k] = (float)((k * 2654435761u) % 1000) / 1000.0f - 0.5f;
@@ -36,14 +41,30 @@ int main(int argc, char **argv) {
     /* flops per batch: forward input GEMM + recurrent GEMMs (gates and head excluded) */
     double fwd = 2.0 * T * B * (double)In * 4 * H + 2.0 * (T - 1) * B * (double)H * 4 * H;
     double train_flops = 3.0 * fwd; /* forward + backward (dX and dW GEMMs) */
-    const char *modes[2] = {"infer", "train"};
-    for (int m = 0; m < 2; m++) {
+    /* m = 0: fp32 inference, 1: int16 inference (CLSTM_PRECISION_INT16, its own row "clstm-int16"),
+     * 2: training step */
+    const char *modes[3] = {"infer", "infer", "train"};
+    float *y32 = malloc((size_t)B * O * sizeof(float));
+    for (int m = 0; m < 3; m++) {
         int iters = 0;
-        if (m == 0) clstm_forward(ctx, x, B, y); /* warm-up, as the frameworks get */
+        double max_diff = 0.0, sum_diff = 0.0;
+        if (m == 1) {
+            clstm_forward(ctx, x, B, y32);
+            rc = clstm_set_inference_precision(ctx, CLSTM_PRECISION_INT16);
+            if (rc) { fprintf(stderr, "int16: %s\n", clstm_strerror(rc)); return 1; }
+            clstm_forward(ctx, x, B, y);
+            for (int k = 0; k < B * O; k++) {
+                const double d = y[k] > y32[k] ? y[k] - y32[k] : y32[k] - y[k];
+                if (d > max_diff) max_diff = d;
+                sum_diff += d;
+            }
+        }
+        if (m == 2) clstm_set_inference_precision(ctx, CLSTM_PRECISION_FP32);
+        if (m < 2) clstm_forward(ctx, x, B, y); /* warm-up, as the frameworks get */
         else { clstm_forward_train(ctx, x, B, y); clstm_backward(ctx, dy); }
         double t0 = now(), c0 = cpu_now(), t;
         do {
-            if (m == 0) clstm_forward(ctx, x, B, y);
+            if (m < 2) clstm_forward(ctx, x, B, y);
             else {
                 clstm_forward_train(ctx, x, B, y);
                 clstm_backward(ctx, dy);
@@ -54,9 +75,12 @@ int main(int argc, char **argv) {
             t = now() - t0;
         } while (t < budget || iters < 3);
         double per = t / iters, cper = (cpu_now() - c0) / iters;
-        double fl = m == 0 ? fwd : train_flops;
-        printf("{\"impl\":\"clstm\",\"mode\":\"%s\",\"I\":%d,\"H\":%d,\"T\":%d,\"B\":%d,\"threads\":%d,\"seq_per_s\":%.1f,\"cpu_seq_per_s\":%.1f,\"gflops\":%.1f,\"isa\":%d}\n",
-               modes[m], In, H, T, B, th, B / per, B / cper, fl / per * 1e-9, (int)clstm_active_isa(ctx));
+        double fl = m < 2 ? fwd : train_flops;
+        printf("{\"impl\":\"%s\",\"mode\":\"%s\",\"I\":%d,\"H\":%d,\"T\":%d,\"B\":%d,\"threads\":%d,\"seq_per_s\":%.1f,\"cpu_seq_per_s\":%.1f,\"gflops\":%.1f,\"isa\":%d",
+               m == 1 ? "clstm-int16" : "clstm", modes[m], In, H, T, B, th, B / per, B / cper, fl / per * 1e-9,
+               (int)clstm_active_isa(ctx));
+        if (m == 1) printf(",\"max_abs_diff\":%.3g,\"mean_abs_diff\":%.3g", max_diff, sum_diff / (B * O));
+        printf("}\n");
         fflush(stdout);
     }
     /* sgemm at the recurrent shape [B x H] x [H x 4H] and the input-projection shape */
@@ -74,7 +98,7 @@ int main(int argc, char **argv) {
     } while (t < budget / 2 || iters < 3);
     printf("{\"impl\":\"sgemm\",\"shape\":\"%dx%dx%d (recurrent, T calls)\",\"threads\":%d,\"gflops\":%.1f}\n", B, 4 * H, H, th,
            2.0 * B * 4 * H * H * T * iters / t * 1e-9);
-    free(a); free(w); free(c); free(x); free(y); free(dy);
+    free(a); free(w); free(c); free(x); free(y); free(y32); free(dy);
     clstm_destroy(ctx);
     return 0;
 }

@@ -30,6 +30,8 @@ def run(cmd, env=None):
     return rows
 
 
+# CLSTM's rows: fp32, and the opt-in int16 inference (a quantized model: labelled, never the baseline)
+OURS = ("clstm", "clstm-int16")
 ours_env = dict(os.environ)
 if a.native_openblas:
     ours_env.pop("OPENBLAS_CORETYPE", None)
@@ -44,7 +46,7 @@ print("# seq/s and ratio: wall clock (the figure that counts). cpu seq/s: batch 
       "# batch (all threads): less sensitive to being descheduled on a loaded machine, not to cache sharing.")
 print(header)
 for (I, H, T, B, th) in configs:
-    samples, cpu = {}, {}
+    samples, cpu, accuracy = {}, {}, {}
     gflops, sgemm = [], []
     for r in range(a.rounds):
         order = [0, 1] if r % 2 == 0 else [1, 0]  # alternate who goes first
@@ -61,26 +63,36 @@ for (I, H, T, B, th) in configs:
                     samples.setdefault(key, []).append(row["seq_per_s"])
                     if "cpu_seq_per_s" in row:
                         cpu.setdefault(key, []).append(row["cpu_seq_per_s"])
-                    if row["impl"] == "clstm":
-                        samples.setdefault(("gflops", row["mode"]), []).append(row["gflops"])
+                    if row["impl"] in OURS:
+                        samples.setdefault(("gflops", row["mode"], row["impl"]), []).append(row["gflops"])
+                    if "max_abs_diff" in row:
+                        accuracy.setdefault(row["impl"], []).append((row["max_abs_diff"], row["mean_abs_diff"]))
     cfg = f"I={I} H={H} T={T} B={B} thr={th}"
     peak = statistics.median(sgemm) if sgemm else float("nan")
     for mode in ("train", "infer"):
         ours = samples.get((mode, "clstm"), [])
         if not ours:
             continue
-        ours_m = statistics.median(ours)
-        gf = statistics.median(samples[("gflops", mode)])
-        others = {k[1]: statistics.median(v) for k, v in samples.items() if k[0] == mode and k[1] != "clstm"}
+        others = {k[1]: statistics.median(v) for k, v in samples.items() if k[0] == mode and k[1] not in OURS}
         best = max(others.values()) if others else float("nan")
         cpu_m = {k[1]: statistics.median(v) for k, v in cpu.items() if k[0] == mode}
-        cpu_best = max((v for n, v in cpu_m.items() if n != "clstm"), default=float("nan"))
+        cpu_best = max((v for n, v in cpu_m.items() if n not in OURS), default=float("nan"))
         def cpu_cols(name):
             v = cpu_m.get(name)
             return f"{v:>11.0f}{v / cpu_best:>9.2f}x" if v else ""
-        print(f"{cfg:<28}{mode:<7}{'clstm':<22}{ours_m:>10.0f}{gf:>9.1f}{100 * gf / peak:>7.0f}%{ours_m / best:>7.2f}x"
-              + cpu_cols("clstm"))
+        for impl in OURS:
+            if (mode, impl) not in samples:
+                continue
+            ours_m = statistics.median(samples[(mode, impl)])
+            gf = statistics.median(samples[("gflops", mode, impl)])
+            print(f"{cfg:<28}{mode:<7}{impl:<22}{ours_m:>10.0f}{gf:>9.1f}{100 * gf / peak:>7.0f}%{ours_m / best:>7.2f}x"
+                  + cpu_cols(impl))
         for name, v in sorted(others.items(), key=lambda kv: -kv[1]):
             print(f"{'':<28}{mode:<7}{name:<22}{v:>10.0f}{'':>9}{'':>8}{v / best:>7.2f}x" + cpu_cols(name))
+        if mode == "infer" and "clstm-int16" in accuracy:
+            mx = max(a[0] for a in accuracy["clstm-int16"])
+            mean = statistics.median(a[1] for a in accuracy["clstm-int16"])
+            print(f"# clstm-int16: int16 recurrent weights and h (CLSTM_PRECISION_INT16), a quantized model; "
+                  f"y vs clstm fp32: max abs diff {mx:.3g}, mean {mean:.3g}")
     print(f"{cfg:<28}{'sgemm':<7}{'openblas BxHx4H':<22}{'':>10}{peak:>9.1f}")
     sys.stdout.flush()

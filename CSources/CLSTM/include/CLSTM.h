@@ -43,6 +43,17 @@ typedef enum clstm_isa {
     CLSTM_ISA_AVX512 = 3,
 } clstm_isa;
 
+/* Arithmetic of the inference forward (clstm_forward). Training always runs in fp32.
+ * INT16: the recurrent product Wh h_{t-1} of every layer runs in int16 x int16 -> int32 (AVX2
+ * vpmaddwd, or portable C on the other ISAs): Wh quantised per gate row with its own scale, h
+ * quantised to int16 at every step with a fixed scale (|h| < 1); the input projection, bias,
+ * gates, cell state and head stay fp32. Outputs differ from FP32 by the quantisation error (the
+ * tests bound it); the int16 copy is derived from the fp32 weights (nothing new is saved). */
+typedef enum clstm_precision {
+    CLSTM_PRECISION_FP32 = 0,
+    CLSTM_PRECISION_INT16 = 1,
+} clstm_precision;
+
 typedef struct clstm_config {
     int layers;      /* 1..3 */
     int input_size;  /* I >= 1 */
@@ -80,6 +91,17 @@ const char *clstm_strerror(int code);
 clstm_isa clstm_active_isa(const clstm_ctx *ctx);
 /* Sets the OpenBLAS thread count used by this context's calls. */
 int clstm_set_threads(clstm_ctx *ctx, int threads);
+/* Chooses the arithmetic of clstm_forward (FP32 by default). Enabling INT16 allocates and
+ * quantises the weights once (CLSTM_ENOMEM on failure; the precision is then unchanged);
+ * CLSTM_EINVAL for an unknown precision. */
+int clstm_set_inference_precision(clstm_ctx *ctx, clstm_precision precision);
+clstm_precision clstm_inference_precision(const clstm_ctx *ctx);
+/* The int16 weight copy is re-quantised before the next INT16 forward after any call that may
+ * change the weights: clstm_params (it hands out a writable pointer: write through it after the
+ * call, not through a pointer kept from before an INT16 forward), clstm_init_weights,
+ * clstm_adam_step, clstm_deserialize / clstm_load, and this function, for callers that do keep
+ * the pointer. */
+void clstm_weights_changed(clstm_ctx *ctx);
 /* Re-initialises weights from a seed and resets the optimizer. */
 int clstm_init_weights(clstm_ctx *ctx, uint64_t seed);
 
