@@ -118,8 +118,10 @@ int clstm_init_weights(clstm_ctx *ctx, uint64_t seed) {
         clstm_tensor *tn = &ctx->tensors[t];
         float *p = ctx->params + tn->offset;
         size_t n = (size_t)tn->rows * tn->cols;
-        int is_bias = tn->rows == 1;
-        int is_lstm_bias = is_bias && t < 3 * ctx->cfg.layers;
+        /* Biases by position (layer l's b is tensor 3l + 2; head.b is the last): head.W also has
+         * one row when O = 1, and a zero head would block every gradient into the LSTM. */
+        int is_lstm_bias = t < 3 * ctx->cfg.layers && t % 3 == 2;
+        int is_bias = is_lstm_bias || t == ctx->n_tensors - 1;
         for (size_t k = 0; k < n; k++) {
             if (is_lstm_bias) p[k] = (k >= (size_t)H && k < (size_t)2 * H) ? 1.0f : 0.0f; /* forget bias 1 */
             else if (is_bias) p[k] = 0.0f;

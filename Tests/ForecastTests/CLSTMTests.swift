@@ -27,6 +27,27 @@ import Testing
         #expect(zip(y, y2).allSatisfy { abs($0 - $1) < 1e-6 })
     }
 
+    @Test("initial weights: biases zero but the forget gate's 1, every weight matrix random, also a one-output head")
+    func initialWeightsByTensor() throws {
+        for outputs in [1, 3] {
+            let shape = LSTMShape(layers: 2, inputSize: 2, hiddenSize: 4, outputSize: outputs, sequenceLength: 3, maxBatch: 1)
+            let net = try LSTMNetwork(shape: shape, seed: 5)
+            let p = net.parameters
+            var offset = 0
+            func take(_ n: Int) -> ArraySlice<Float> { defer { offset += n }; return p[offset..<(offset + n)] }
+            let H = 4
+            for layer in 0..<2 {
+                let wx = take(4 * H * (layer == 0 ? 2 : H)), wh = take(4 * H * H), b = take(4 * H)
+                #expect(wx.allSatisfy { $0 != 0 } && wh.allSatisfy { $0 != 0 }, "layer \(layer), O = \(outputs)")
+                #expect(Array(b) == (0..<(4 * H)).map { $0 >= H && $0 < 2 * H ? 1 : 0 })
+            }
+            let headW = take(outputs * H), headB = take(outputs)
+            #expect(headW.allSatisfy { $0 != 0 }, "head.W with O = \(outputs)")
+            #expect(headB.allSatisfy { $0 == 0 })
+            #expect(offset == p.count)
+        }
+    }
+
     @Test(arguments: [(1, CLSTM_ISA_AUTO), (3, CLSTM_ISA_AUTO), (2, CLSTM_ISA_PORTABLE)])
     func gradientsMatchFiniteDifferencesInDouble(layers: Int, isa: clstm_isa) throws {
         // H = 9: the vector kernels' 8-wide body and their scalar tail are both exercised
