@@ -376,6 +376,7 @@ static bool queue_pop(cemit_engine *e, cemit_chunk *out, bool *ended) {
     }
     *ended = e->stream_ended && !e->qcount;
     pthread_mutex_unlock(&e->qlock);
+    if (got && e->queue_notify) e->queue_notify(e->queue_notify_ctx);
     return got;
 }
 
@@ -717,6 +718,7 @@ static void *worker_main(void *arg) {
     pthread_mutex_lock(&e->qlock);
     if (atomic_fetch_sub(&e->running, 1) == 1) pthread_cond_broadcast(&e->done_cond);
     pthread_mutex_unlock(&e->qlock);
+    if (e->queue_notify) e->queue_notify(e->queue_notify_ctx); /* a waiting producer finds -EPIPE */
     return NULL;
 }
 
@@ -902,6 +904,13 @@ int cemit_engine_push(cemit_engine *e, const cemit_chunk *chunk) {
     }
     pthread_mutex_unlock(&e->qlock);
     return rc;
+}
+
+int cemit_engine_set_queue_notify(cemit_engine *e, void (*fn)(void *ctx), void *ctx) {
+    if (e->started) return -EALREADY;
+    e->queue_notify = fn;
+    e->queue_notify_ctx = ctx;
+    return 0;
 }
 
 void cemit_engine_end_stream(cemit_engine *e) {

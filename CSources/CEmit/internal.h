@@ -164,6 +164,8 @@ struct cemit_engine {
     cemit_chunk *queue;
     uint32_t qcap, qhead, qcount;
     bool stream_ended;
+    void (*queue_notify)(void *ctx); /* cemit_engine_set_queue_notify: a slot freed, or a worker ended */
+    void *queue_notify_ctx;
 };
 
 #endif

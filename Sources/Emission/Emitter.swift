@@ -36,13 +36,12 @@ public enum Emitter {
         }
         let engine = try EngineHandle(configuration: configuration, requests: nil, routes: routes)
         let warmUpLimit = configuration.connectTimeout + .seconds(1)
-        // Open model: a full queue is retried every 0.5 ms (paced chunks may be small). Closed
-        // stream: the producer runs flat out and is mostly ahead, a queue of full chunks holds
-        // tens of milliseconds of sending, so the retry backs off up to 4 ms (fewer wake-ups
-        // taking CPU from the engine).
-        let longestRetry: Duration = configuration.model == .schedule ? .microseconds(500) : .milliseconds(4)
+        // Open model: a full queue is retried every 0.5 ms (paced chunks may be small; fewer
+        // wake-ups made its sends later, see Benchmarks/results/synthesis.md, session 5). Closed
+        // stream: the producer runs flat out and is mostly ahead, so it waits for the engine to
+        // free a slot (EngineHandle.slotSignal) instead of waking on a timer.
         return try EmissionRun(engine: engine, configuration: configuration) { engine in
-            await feed(engine, from: schedule, warmUpLimit: warmUpLimit, longestRetry: longestRetry)
+            await feed(engine, from: schedule, warmUpLimit: warmUpLimit, slotFreed: engine.slotSignal)
         }
     }
 
@@ -61,10 +60,11 @@ public enum Emitter {
     /// Pushes batches into the engine's bounded queue; starts the engine after the first one.
     /// The second batch is asked for only once the run's clock has started (the connections are
     /// open), so a producer that times its batches by the clock never runs ahead of the engine's.
-    /// While the queue is full the push is retried after 0.5 ms, doubling up to `longestRetry`.
-    /// Returns the producer's error message, if it threw.
+    /// While the queue is full the push is retried after 0.5 ms, or, with `slotFreed`, once the
+    /// engine has taken a chunk off the queue (or a worker ended). Returns the producer's error
+    /// message, if it threw.
     static func feed<S: AsyncSequence & Sendable>(
-        _ engine: EngineHandle, from schedule: S, warmUpLimit: Duration, longestRetry: Duration = .microseconds(500)
+        _ engine: EngineHandle, from schedule: S, warmUpLimit: Duration, slotFreed: QueueSlotSignal? = nil
     ) async -> String? where S.Element == RequestBatch {
         var started = false
         var failure: String?
@@ -89,14 +89,12 @@ public enum Emitter {
                 let box = Unmanaged.passRetained(PinnedBatch(batch))
                 var chunk = box.takeUnretainedValue().chunk(release: box.toOpaque())
                 var accepted = false
-                var retry = Duration.microseconds(500)
                 while true {
                     let rc = cemit_engine_push(engine.pointer, &chunk)
                     if rc == 0 { accepted = true; break }
                     if rc != -EAGAIN { break }
                     await startOnce()
-                    try? await Task.sleep(for: retry)
-                    retry = min(retry * 2, longestRetry)
+                    if let slotFreed { await slotFreed.wait() } else { try? await Task.sleep(for: .microseconds(500)) }
                     if Task.isCancelled { break }
                 }
                 if !accepted { box.release(); break }

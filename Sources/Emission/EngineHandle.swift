@@ -16,6 +16,9 @@ import Traffic
 final class EngineHandle: @unchecked Sendable {
     let pointer: OpaquePointer
     let routeNames: [String]
+    /// Closed-stream runs: fired by the workers when a queue slot frees or a worker ends (the
+    /// feed waits on it instead of polling). Kept alive as long as the engine.
+    let slotSignal: QueueSlotSignal?
 
     init(configuration: EmissionConfiguration, requests: RequestBatch?, routes: [String]) throws(EmissionError) {
         try configuration.validate()
@@ -90,6 +93,13 @@ final class EngineHandle: @unchecked Sendable {
         }
         guard rc == 0, let engine else { throw .engine(operation: "create", code: rc) }
         self.pointer = engine
+        if case .closedStream = configuration.model {
+            let signal = QueueSlotSignal()
+            _ = cemit_engine_set_queue_notify(engine, QueueSlotSignal.notify, Unmanaged.passUnretained(signal).toOpaque())
+            slotSignal = signal
+        } else {
+            slotSignal = nil
+        }
     }
 
     deinit { cemit_engine_destroy(pointer) }

@@ -228,6 +228,13 @@ int64_t cemit_engine_clock_start_ns(const cemit_engine *e);
 int cemit_engine_push(cemit_engine *e, const cemit_chunk *chunk);
 /** Marks the end of the schedule stream. */
 void cemit_engine_end_stream(cemit_engine *e);
+/**
+ * Optional, before cemit_engine_start: fn(ctx) is called on a worker thread each time a worker
+ * takes a chunk off the queue (a slot is free: a push that got -EAGAIN may succeed now) and when
+ * a worker ends (pushes may fail with -EPIPE from then on), so a producer can wait for either
+ * instead of polling. fn must return quickly and must not call the engine. -EALREADY once started.
+ */
+int cemit_engine_set_queue_notify(cemit_engine *e, void (*fn)(void *ctx), void *ctx);
 /** Asks the workers to stop sending now (outstanding responses still drain). */
 void cemit_engine_stop(cemit_engine *e);
 /** Waits up to timeout_ns (0: just checks) for the run to end; 0 when done, -ETIMEDOUT. */
