@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 _Static_assert(sizeof(cemit_request) == 24, "cemit_request mirrors Traffic.RequestBatch.Entry");
@@ -16,7 +17,9 @@ _Static_assert(sizeof(cemit_request) == 24, "cemit_request mirrors Traffic.Reque
 #ifndef GROW_CONNECTING
 #define GROW_CONNECTING 16u /* open model: handshakes in progress at once while growing the pool */
 #endif
-#define SPIN_DEFAULT_NS 50000LL /* cemit_config.busy_poll_ns when 0 */
+/* Two clock readings this far apart inside a busy poll (with nothing submitted or completed in
+ * between) mean the thread was descheduled meanwhile: a preemption for the adaptive budget. */
+#define SPIN_GAP_NS 100000LL
 
 
 static inline void cpu_relax(void) {
@@ -51,6 +54,7 @@ void cemit_config_defaults(cemit_config *cfg) {
     cfg->drain_ns = 1000000000LL;
     cfg->route_count = 1;
     cfg->queue_capacity = 8;
+    cfg->busy_poll_ns = CEMIT_BUSY_POLL_AUTO;
 }
 
 /* ---------------------------------------------------------------- recording */
@@ -636,7 +640,14 @@ static void *worker_main(void *arg) {
     w->end_send = e->cfg.duration_ns > 0 ? w->start_ns + e->cfg.duration_ns : INT64_MAX;
     int64_t drain_until = 0, next_timer = now + TIMER_TICK_NS;
     w->send_due = INT64_MAX;
-    const int64_t busy = e->cfg.busy_poll_ns > 0 ? e->cfg.busy_poll_ns : SPIN_DEFAULT_NS;
+    const bool adaptive = e->cfg.busy_poll_ns == CEMIT_BUSY_POLL_AUTO;
+    int64_t busy = adaptive ? 0 : e->cfg.busy_poll_ns; /* 0: never busy-polls */
+    if (adaptive) {
+        cemit_spin_policy_init(&w->spin);
+        busy = w->spin.budget_ns;
+        struct rusage ru;
+        w->nivcsw = getrusage(RUSAGE_THREAD, &ru) == 0 ? ru.ru_nivcsw : 0;
+    }
     for (;;) {
         now = cemit_now_ns();
         if (!w->sending_over) {
@@ -676,6 +687,15 @@ static void *worker_main(void *arg) {
             wake = w->end_send;
         }
         if (now >= next_timer || w->dripping) {
+            if (adaptive && now >= next_timer) { /* once per tick: one getrusage, one rule update */
+                struct rusage ru;
+                if (getrusage(RUSAGE_THREAD, &ru) == 0) {
+                    if (ru.ru_nivcsw != w->nivcsw) w->spin_tick.preemptions++;
+                    w->nivcsw = ru.ru_nivcsw;
+                }
+                busy = cemit_spin_policy_tick(&w->spin, &w->spin_tick);
+                memset(&w->spin_tick, 0, sizeof w->spin_tick);
+            }
             check_timers(w, now);
             next_timer = now + TIMER_TICK_NS;
         }
@@ -685,13 +705,19 @@ static void *worker_main(void *arg) {
         /* Busy-poll for up to `busy` instead of sleeping while responses are outstanding, and
          * when the next send is due within `busy`. A thread that sleeps pays a wake-up: on a
          * busy machine it loses its CPU for milliseconds, and on this VM an idle vCPU halts (no
-         * guest halt-polling) so that waking it takes a VM exit and the host's scheduler. */
+         * guest halt-polling) so that waking it takes a VM exit and the host's scheduler.
+         * The budget is fixed, 0 (never), or adaptive (cemit_spin_policy: long on a core of its
+         * own, short when the thread gets preempted). */
         int64_t spin_until = 0;
-        if (w->inflight_total) spin_until = t + busy;
-        if (w->send_due - t <= busy && w->send_due > spin_until) spin_until = w->send_due;
-        if (spin_until > wake) spin_until = wake;
+        bool for_send = false;
+        if (busy > 0) {
+            if (w->inflight_total) spin_until = t + busy;
+            if (w->send_due - t <= busy && w->send_due > spin_until) { spin_until = w->send_due; for_send = true; }
+            if (spin_until > wake) { spin_until = wake; for_send = false; }
+        }
         if (t < spin_until) {
             int got = 0;
+            int64_t idle_at = 0; /* clock after the last empty poll (nothing submitted by the next) */
             while (!got && t < spin_until) {
                 got = w->ops->poll(w, 0);
                 /* Nothing yet: pause. (sched_yield here was tried so a target on the same core is not
@@ -699,8 +725,14 @@ static void *worker_main(void *arg) {
                  * other processes, so it is not used.) */
                 if (!got) cpu_relax();
                 t = cemit_now_ns();
+                if (!got) {
+                    if (idle_at && t - idle_at > SPIN_GAP_NS) w->spin_tick.preemptions++;
+                    idle_at = t;
+                }
             }
+            w->spin_tick.spins++;
             if (got) continue;
+            if (!for_send) w->spin_tick.timeouts++;
         }
         int64_t timeout = wake - t;
         if (timeout < 0) timeout = 0;
@@ -797,7 +829,7 @@ int cemit_engine_create(const cemit_config *cfg, cemit_engine **out) {
     if (cfg->family != 4 && cfg->family != 6) return -EAFNOSUPPORT;
     if (cfg->warmup_send_ns < 0 || (cfg->warmup_send_ns > 0 && cfg->mode != CEMIT_MODE_RATE && cfg->mode != CEMIT_MODE_SCHEDULE))
         return -EINVAL;
-    if (cfg->busy_poll_ns < 0 || cfg->busy_poll_ns > 1000000000LL) return -EINVAL;
+    if (cfg->busy_poll_ns < CEMIT_BUSY_POLL_AUTO || cfg->busy_poll_ns > 1000000000LL) return -EINVAL;
     if (cfg->tcp_congestion[0]) {
         int rc = cemit_check_tcp_congestion(cfg->family, cfg->tcp_congestion, sizeof cfg->tcp_congestion);
         if (rc < 0) return rc;

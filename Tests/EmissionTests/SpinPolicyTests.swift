@@ -1,0 +1,112 @@
+import CEmit
+import Testing
+
+/// The adaptive busy poll's rule (`cemit_spin_policy_tick`, spin_policy.c) as a pure function:
+/// given what each 1 ms tick saw, which budget the worker uses next. No threads, no clocks.
+@Suite("Adaptive busy poll: the budget rule")
+struct SpinPolicyTests {
+    static let long = Int64(CEMIT_SPIN_LONG_NS), short = Int64(CEMIT_SPIN_SHORT_NS)
+    static let holdMin = Int(CEMIT_SPIN_HOLD_MIN), holdMax = Int(CEMIT_SPIN_HOLD_MAX)
+    static let decay = Int(CEMIT_SPIN_DECAY), idleHold = Int(CEMIT_SPIN_IDLE_HOLD)
+
+    /// A tick where every poll ended with a completion and nobody preempted the worker.
+    static let clean = cemit_spin_tick(spins: 40, timeouts: 0, preemptions: 0)
+    static let preempted = cemit_spin_tick(spins: 40, timeouts: 0, preemptions: 1)
+
+    /// The budgets returned for `ticks`, in order.
+    static func budgets(_ ticks: [cemit_spin_tick], policy: inout cemit_spin_policy) -> [Int64] {
+        ticks.map { tick in
+            var tick = tick
+            return cemit_spin_policy_tick(&policy, &tick)
+        }
+    }
+
+    static func fresh() -> cemit_spin_policy {
+        var policy = cemit_spin_policy()
+        cemit_spin_policy_init(&policy)
+        return policy
+    }
+
+    @Test("a core of its own: long from the start, and it stays long")
+    func quietStaysLong() {
+        var policy = Self.fresh()
+        #expect(policy.budget_ns == Self.long)
+        #expect(Self.budgets(Array(repeating: Self.clean, count: 1000), policy: &policy).allSatisfy { $0 == Self.long })
+        // A tick without any poll (nothing outstanding) is no reason to change either.
+        #expect(Self.budgets([cemit_spin_tick(spins: 0, timeouts: 0, preemptions: 0)], policy: &policy) == [Self.long])
+    }
+
+    @Test("a preemption: short at once, for the minimum hold, then long again")
+    func preemptionHolds() {
+        var policy = Self.fresh()
+        let budgets = Self.budgets([Self.preempted] + Array(repeating: Self.clean, count: Self.holdMin + 1), policy: &policy)
+        #expect(budgets == Array(repeating: Self.short, count: Self.holdMin + 1) + [Self.long])
+    }
+
+    @Test("preemptions that go on double the hold, up to the longest; a loaded core is probed rarely")
+    func holdDoubles() {
+        var policy = Self.fresh()
+        var holds: [Int] = []
+        for _ in 0..<12 {
+            _ = Self.budgets([Self.preempted], policy: &policy)
+            var shortTicks = 0
+            while Self.budgets([Self.clean], policy: &policy) == [Self.short] { shortTicks += 1 }
+            holds.append(shortTicks)
+            // The probe at the long budget is preempted again (the loop's next iteration).
+        }
+        #expect(Array(holds.prefix(8)) == [8, 16, 32, 64, 128, 256, 512, 1024].map { $0 * Self.holdMin / 8 })
+        #expect(holds.suffix(4).allSatisfy { $0 == Self.holdMax })
+    }
+
+    @Test("a preemption while short restarts the hold")
+    func preemptionDuringHold() {
+        var policy = Self.fresh()
+        _ = Self.budgets([Self.preempted] + Array(repeating: Self.clean, count: 3) + [Self.preempted], policy: &policy)
+        // The second preemption set the hold to twice the minimum, counted from there.
+        let after = Self.budgets(Array(repeating: Self.clean, count: 2 * Self.holdMin + 1), policy: &policy)
+        #expect(after == Array(repeating: Self.short, count: 2 * Self.holdMin) + [Self.long])
+    }
+
+    @Test("clean long ticks halve the next hold: a rare preemption (a kernel thread) costs the minimum")
+    func holdDecays() {
+        var policy = Self.fresh()
+        for _ in 0..<4 { _ = Self.budgets([Self.preempted] + Array(repeating: Self.clean, count: 200), policy: &policy) }
+        // After 200 clean ticks the next hold is back to the minimum: preempted once every ~200 ms,
+        // the worker polls long 95 % of the time.
+        let budgets = Self.budgets([Self.preempted] + Array(repeating: Self.clean, count: Self.holdMin + 1), policy: &policy)
+        #expect(budgets.last == Self.long)
+        #expect(policy.next_hold <= 2 * CEMIT_SPIN_HOLD_MIN)
+        // And it takes CEMIT_SPIN_DECAY clean long ticks per halving.
+        var grown = Self.fresh()
+        _ = Self.budgets(Array(repeating: Self.preempted, count: 5), policy: &grown)
+        _ = Self.budgets(Array(repeating: Self.clean, count: Int(grown.hold)), policy: &grown) // the hold runs out
+        let before = grown.next_hold
+        #expect(before == 32 * CEMIT_SPIN_HOLD_MIN)
+        _ = Self.budgets(Array(repeating: Self.clean, count: Self.decay - 1), policy: &grown)
+        #expect(grown.next_hold == before)
+        _ = Self.budgets([Self.clean], policy: &grown)
+        #expect(grown.next_hold == before / 2)
+    }
+
+    @Test("long polls that mostly run out fall back to short for a while; short ones that run out do not count")
+    func unproductiveLongPolls() {
+        var policy = Self.fresh()
+        let ranOut = cemit_spin_tick(spins: 3, timeouts: 2, preemptions: 0)
+        let budgets = Self.budgets([ranOut] + Array(repeating: ranOut, count: Self.idleHold) + [Self.clean], policy: &policy)
+        #expect(budgets == Array(repeating: Self.short, count: Self.idleHold + 1) + [Self.long])
+        // Half of them running out is still productive enough.
+        var half = Self.fresh()
+        #expect(Self.budgets([cemit_spin_tick(spins: 4, timeouts: 2, preemptions: 0)], policy: &half) == [Self.long])
+        // The idle fallback does not grow the preemption hold.
+        #expect(policy.next_hold == CEMIT_SPIN_HOLD_MIN)
+    }
+
+    @Test("the same ticks give the same budgets (no clock, no randomness)")
+    func deterministic() {
+        let ticks = (0..<3000).map { index in
+            cemit_spin_tick(spins: UInt32(index % 7), timeouts: UInt32(index % 5 == 0 ? index % 7 : 0), preemptions: index % 97 == 0 ? 1 : 0)
+        }
+        var first = Self.fresh(), second = Self.fresh()
+        #expect(Self.budgets(ticks, policy: &first) == Self.budgets(ticks, policy: &second))
+    }
+}
