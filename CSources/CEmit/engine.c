@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 _Static_assert(sizeof(cemit_request) == 24, "cemit_request mirrors Traffic.RequestBatch.Entry");
@@ -18,8 +18,8 @@ _Static_assert(sizeof(cemit_request) == 24, "cemit_request mirrors Traffic.Reque
 #define GROW_CONNECTING 16u /* open model: handshakes in progress at once while growing the pool */
 #endif
 /* Two clock readings this far apart inside a busy poll (with nothing submitted or completed in
- * between) mean the thread was descheduled meanwhile: a preemption for the adaptive budget. */
-#define SPIN_GAP_NS 100000LL
+ * between) mean the thread was descheduled meanwhile: its wait, where schedstat is not readable. */
+#define SPIN_GAP_NS 20000LL
 
 
 static inline void cpu_relax(void) {
@@ -628,6 +628,23 @@ static void start_clock(cemit_worker *w) {
         for (uint32_t i = 0; i < w->conn_count; i++) conn_idle(w, &w->conns[i], w->start_ns);
 }
 
+/* The run-queue wait so far (ns) of the thread whose /proc/thread-self/schedstat `fd` is
+ * ("<run ns> <run_delay ns> <slices>"); -1 when it cannot be read. */
+static int64_t read_run_delay(int fd) {
+    char buf[96];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    char *p = buf;
+    while (*p >= '0' && *p <= '9') p++;
+    if (*p != ' ') return -1;
+    p++;
+    if (*p < '0' || *p > '9') return -1;
+    int64_t v = 0;
+    while (*p >= '0' && *p <= '9') v = v * 10 + (*p++ - '0');
+    return v;
+}
+
 static void *worker_main(void *arg) {
     cemit_worker *w = arg;
     cemit_engine *e = w->engine;
@@ -645,8 +662,11 @@ static void *worker_main(void *arg) {
     if (adaptive) {
         cemit_spin_policy_init(&w->spin);
         busy = w->spin.budget_ns;
-        struct rusage ru;
-        w->nivcsw = getrusage(RUSAGE_THREAD, &ru) == 0 ? ru.ru_nivcsw : 0;
+        w->schedstat_fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+        if (w->schedstat_fd >= 0 && (w->run_delay = read_run_delay(w->schedstat_fd)) < 0) {
+            close(w->schedstat_fd);
+            w->schedstat_fd = -1;
+        }
     }
     for (;;) {
         now = cemit_now_ns();
@@ -687,11 +707,11 @@ static void *worker_main(void *arg) {
             wake = w->end_send;
         }
         if (now >= next_timer || w->dripping) {
-            if (adaptive && now >= next_timer) { /* once per tick: one getrusage, one rule update */
-                struct rusage ru;
-                if (getrusage(RUSAGE_THREAD, &ru) == 0) {
-                    if (ru.ru_nivcsw != w->nivcsw) w->spin_tick.preemptions++;
-                    w->nivcsw = ru.ru_nivcsw;
+            if (adaptive && now >= next_timer) { /* once per tick: one pread, one rule update */
+                int64_t delay = w->schedstat_fd >= 0 ? read_run_delay(w->schedstat_fd) : -1;
+                if (delay >= 0) {
+                    w->spin_tick.wait_ns = delay - w->run_delay;
+                    w->run_delay = delay;
                 }
                 busy = cemit_spin_policy_tick(&w->spin, &w->spin_tick);
                 memset(&w->spin_tick, 0, sizeof w->spin_tick);
@@ -707,7 +727,7 @@ static void *worker_main(void *arg) {
          * busy machine it loses its CPU for milliseconds, and on this VM an idle vCPU halts (no
          * guest halt-polling) so that waking it takes a VM exit and the host's scheduler.
          * The budget is fixed, 0 (never), or adaptive (cemit_spin_policy: long on a core of its
-         * own, short when the thread gets preempted). */
+         * own, short while the thread waits for its core). */
         int64_t spin_until = 0;
         bool for_send = false;
         if (busy > 0) {
@@ -726,7 +746,7 @@ static void *worker_main(void *arg) {
                 if (!got) cpu_relax();
                 t = cemit_now_ns();
                 if (!got) {
-                    if (idle_at && t - idle_at > SPIN_GAP_NS) w->spin_tick.preemptions++;
+                    if (idle_at && t - idle_at > SPIN_GAP_NS) w->spin_tick.wait_ns += t - idle_at;
                     idle_at = t;
                 }
             }
@@ -746,6 +766,7 @@ static void *worker_main(void *arg) {
         conn_close(w, c, 0);
     }
     if (w->has_chunk) { release_chunk(&w->chunk); w->has_chunk = false; }
+    if (adaptive && w->schedstat_fd >= 0) close(w->schedstat_fd);
     pthread_mutex_lock(&e->qlock);
     if (atomic_fetch_sub(&e->running, 1) == 1) pthread_cond_broadcast(&e->done_cond);
     pthread_mutex_unlock(&e->qlock);

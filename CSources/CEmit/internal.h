@@ -132,7 +132,8 @@ struct cemit_worker {
     /* adaptive busy poll (cemit_config.busy_poll_ns == CEMIT_BUSY_POLL_AUTO) */
     cemit_spin_policy spin;     /* the budget and its hold */
     cemit_spin_tick spin_tick;  /* what the current timer tick saw */
-    long nivcsw;                /* involuntary context switches at the last tick (getrusage) */
+    int schedstat_fd;           /* /proc/thread-self/schedstat, -1: not readable (use the clock gaps) */
+    int64_t run_delay;          /* its run_delay at the last tick */
     /* per-worker results (single writer) */
     uint64_t *hist;             /* [kinds][routes+1][BUCKETS]; route index routes == total */
     uint64_t *route_completed;  /* [routes] */

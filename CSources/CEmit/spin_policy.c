@@ -7,8 +7,14 @@
  * core, a spinning thread uses up its time slice and then waits behind them, while a thread that
  * slept is picked at once when woken: under load the 1 ms poll made 0.73-0.83x. So the budget
  * follows the core: long while nobody preempts the worker and the long polls end with a
- * completion; short (50 us, the old default) as soon as the worker is preempted, for a hold
- * that doubles with every further preemption, so a loaded core is probed for long polls rarely.
+ * completion; short (50 us, the old default) as soon as the worker waits for its core, for a
+ * hold that doubles with every further contended tick, so a loaded core is probed rarely.
+ *
+ * "Waits for its core" is measured, not guessed: the run-queue wait of the thread (schedstat's
+ * run_delay) during the tick. Counting preemptions (getrusage's ru_nivcsw) was the first
+ * signal tried: on this box a worker alone on its core was still preempted about 100 times a
+ * second by short kernel and helper threads, which kept it short all the time although those
+ * preemptions cost it microseconds; a CPU-bound neighbour costs it milliseconds per tick.
  *
  * The rule is a pure function of what the worker saw during one timer tick (1 ms), so it is
  * tested without threads or clocks (cemit_spin_policy_tick). */
@@ -22,9 +28,9 @@ void cemit_spin_policy_init(cemit_spin_policy *p) {
 }
 
 int64_t cemit_spin_policy_tick(cemit_spin_policy *p, const cemit_spin_tick *t) {
-    if (t->preemptions) {
+    if (t->wait_ns >= CEMIT_SPIN_WAIT_NS) {
         /* Someone else wants this core: poll briefly and sleep, for `next_hold` ticks; the next
-         * preemption before the hold decays keeps it short twice as long. */
+         * contended tick before the hold decays keeps it short twice as long. */
         p->budget_ns = CEMIT_SPIN_SHORT_NS;
         p->hold = p->next_hold;
         p->next_hold = p->next_hold * 2 > CEMIT_SPIN_HOLD_MAX ? CEMIT_SPIN_HOLD_MAX : p->next_hold * 2;
@@ -38,8 +44,8 @@ int64_t cemit_spin_policy_tick(cemit_spin_policy *p, const cemit_spin_tick *t) {
         p->hold = CEMIT_SPIN_IDLE_HOLD;
     } else {
         p->budget_ns = CEMIT_SPIN_LONG_NS;
-        /* A rare preemption (a kernel thread) must not keep the hold growing: every
-         * CEMIT_SPIN_DECAY clean ticks halve it. */
+        /* Rare contention must not keep the hold growing: every CEMIT_SPIN_DECAY clean ticks
+         * halve it. */
         if (++p->clean >= CEMIT_SPIN_DECAY) {
             p->clean = 0;
             p->next_hold = p->next_hold / 2 < CEMIT_SPIN_HOLD_MIN ? CEMIT_SPIN_HOLD_MIN : p->next_hold / 2;

@@ -38,11 +38,12 @@ public struct EmissionConfiguration: Sendable, Equatable {
     /// A worker's busy poll: how long it polls for completions without sleeping before it
     /// blocks in the kernel.
     public enum BusyPoll: Sendable, Equatable {
-        /// Adapts to the worker's core (the default): polls up to 1 ms while nobody preempts the
-        /// worker and those polls end with a completion (a core of its own: no wake-ups), and
-        /// 50 µs as soon as it is preempted, for a hold that doubles while preemptions go on (a
-        /// shared core: a thread that spins uses up its time slice, one that sleeps is run at once
-        /// when woken). Long polls that mostly run out (a slow target) fall back to 50 µs too.
+        /// Adapts to the worker's core (the default): polls up to 1 ms while the worker has its
+        /// core to itself and those polls end with a completion (no wake-ups to pay), and 50 µs
+        /// as soon as it waits for its core behind other threads (≥ 100 µs of run-queue wait in
+        /// a 1 ms tick), for a hold that doubles while that goes on: on a shared core a thread
+        /// that spins uses up its time slice, one that sleeps is run at once when woken. Long
+        /// polls that mostly run out (a slow target) fall back to 50 µs too.
         case adaptive
         /// Always polls up to this long (more than zero, at most 1 s).
         case fixed(Duration)

@@ -9,9 +9,12 @@ struct SpinPolicyTests {
     static let holdMin = Int(CEMIT_SPIN_HOLD_MIN), holdMax = Int(CEMIT_SPIN_HOLD_MAX)
     static let decay = Int(CEMIT_SPIN_DECAY), idleHold = Int(CEMIT_SPIN_IDLE_HOLD)
 
-    /// A tick where every poll ended with a completion and nobody preempted the worker.
-    static let clean = cemit_spin_tick(spins: 40, timeouts: 0, preemptions: 0)
-    static let preempted = cemit_spin_tick(spins: 40, timeouts: 0, preemptions: 1)
+    static let waitLimit = Int64(CEMIT_SPIN_WAIT_NS)
+
+    /// A tick where every poll ended with a completion and the worker never waited for its core.
+    static let clean = cemit_spin_tick(spins: 40, timeouts: 0, wait_ns: 0)
+    /// A tick where another thread held the worker's core for as long as the limit.
+    static let preempted = cemit_spin_tick(spins: 40, timeouts: 0, wait_ns: waitLimit)
 
     /// The budgets returned for `ticks`, in order.
     static func budgets(_ ticks: [cemit_spin_tick], policy: inout cemit_spin_policy) -> [Int64] {
@@ -33,17 +36,24 @@ struct SpinPolicyTests {
         #expect(policy.budget_ns == Self.long)
         #expect(Self.budgets(Array(repeating: Self.clean, count: 1000), policy: &policy).allSatisfy { $0 == Self.long })
         // A tick without any poll (nothing outstanding) is no reason to change either.
-        #expect(Self.budgets([cemit_spin_tick(spins: 0, timeouts: 0, preemptions: 0)], policy: &policy) == [Self.long])
+        #expect(Self.budgets([cemit_spin_tick(spins: 0, timeouts: 0, wait_ns: 0)], policy: &policy) == [Self.long])
     }
 
-    @Test("a preemption: short at once, for the minimum hold, then long again")
+    @Test("short waits for the core (a kernel thread for a few microseconds) are not contention")
+    func shortWaitsIgnored() {
+        var policy = Self.fresh()
+        let ticks = (0..<500).map { cemit_spin_tick(spins: 10, timeouts: 0, wait_ns: Int64($0 % 10) * (Self.waitLimit - 1) / 9) }
+        #expect(Self.budgets(ticks, policy: &policy).allSatisfy { $0 == Self.long })
+    }
+
+    @Test("a wait for the core: short at once, for the minimum hold, then long again")
     func preemptionHolds() {
         var policy = Self.fresh()
         let budgets = Self.budgets([Self.preempted] + Array(repeating: Self.clean, count: Self.holdMin + 1), policy: &policy)
         #expect(budgets == Array(repeating: Self.short, count: Self.holdMin + 1) + [Self.long])
     }
 
-    @Test("preemptions that go on double the hold, up to the longest; a loaded core is probed rarely")
+    @Test("contended ticks that go on double the hold, up to the longest; a loaded core is probed rarely")
     func holdDoubles() {
         var policy = Self.fresh()
         var holds: [Int] = []
@@ -58,7 +68,7 @@ struct SpinPolicyTests {
         #expect(holds.suffix(4).allSatisfy { $0 == Self.holdMax })
     }
 
-    @Test("a preemption while short restarts the hold")
+    @Test("a contended tick while short restarts the hold")
     func preemptionDuringHold() {
         var policy = Self.fresh()
         _ = Self.budgets([Self.preempted] + Array(repeating: Self.clean, count: 3) + [Self.preempted], policy: &policy)
@@ -67,7 +77,7 @@ struct SpinPolicyTests {
         #expect(after == Array(repeating: Self.short, count: 2 * Self.holdMin) + [Self.long])
     }
 
-    @Test("clean long ticks halve the next hold: a rare preemption (a kernel thread) costs the minimum")
+    @Test("clean long ticks halve the next hold: rare contention costs the minimum hold")
     func holdDecays() {
         var policy = Self.fresh()
         for _ in 0..<4 { _ = Self.budgets([Self.preempted] + Array(repeating: Self.clean, count: 200), policy: &policy) }
@@ -91,20 +101,21 @@ struct SpinPolicyTests {
     @Test("long polls that mostly run out fall back to short for a while; short ones that run out do not count")
     func unproductiveLongPolls() {
         var policy = Self.fresh()
-        let ranOut = cemit_spin_tick(spins: 3, timeouts: 2, preemptions: 0)
+        let ranOut = cemit_spin_tick(spins: 3, timeouts: 2, wait_ns: 0)
         let budgets = Self.budgets([ranOut] + Array(repeating: ranOut, count: Self.idleHold) + [Self.clean], policy: &policy)
         #expect(budgets == Array(repeating: Self.short, count: Self.idleHold + 1) + [Self.long])
         // Half of them running out is still productive enough.
         var half = Self.fresh()
-        #expect(Self.budgets([cemit_spin_tick(spins: 4, timeouts: 2, preemptions: 0)], policy: &half) == [Self.long])
-        // The idle fallback does not grow the preemption hold.
+        #expect(Self.budgets([cemit_spin_tick(spins: 4, timeouts: 2, wait_ns: 0)], policy: &half) == [Self.long])
+        // The idle fallback does not grow the contention hold.
         #expect(policy.next_hold == CEMIT_SPIN_HOLD_MIN)
     }
 
     @Test("the same ticks give the same budgets (no clock, no randomness)")
     func deterministic() {
         let ticks = (0..<3000).map { index in
-            cemit_spin_tick(spins: UInt32(index % 7), timeouts: UInt32(index % 5 == 0 ? index % 7 : 0), preemptions: index % 97 == 0 ? 1 : 0)
+            cemit_spin_tick(spins: UInt32(index % 7), timeouts: UInt32(index % 5 == 0 ? index % 7 : 0),
+                            wait_ns: index % 97 == 0 ? Self.waitLimit * 3 : Int64(index % 13) * 1_000)
         }
         var first = Self.fresh(), second = Self.fresh()
         #expect(Self.budgets(ticks, policy: &first) == Self.budgets(ticks, policy: &second))

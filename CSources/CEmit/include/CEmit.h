@@ -177,7 +177,8 @@ typedef struct cemit_config {
 /* ---- adaptive busy poll: the rule, a pure function (spin_policy.c says why) ---- */
 #define CEMIT_SPIN_LONG_NS 1000000LL  /* budget on a core of its own */
 #define CEMIT_SPIN_SHORT_NS 50000LL   /* budget on a contended core (the old fixed default) */
-#define CEMIT_SPIN_HOLD_MIN 8u        /* ticks short after a first preemption */
+#define CEMIT_SPIN_WAIT_NS 100000LL   /* run-queue wait in one tick that means "contended" */
+#define CEMIT_SPIN_HOLD_MIN 8u        /* ticks short after a first contended tick */
 #define CEMIT_SPIN_HOLD_MAX 1024u     /* longest hold (about 1 s of ticks) */
 #define CEMIT_SPIN_DECAY 64u          /* clean long ticks that halve the next hold */
 #define CEMIT_SPIN_IDLE_HOLD 32u      /* ticks short after long polls mostly ran out */
@@ -187,25 +188,28 @@ typedef struct cemit_spin_tick {
     uint32_t spins;        /* busy polls that ran */
     uint32_t timeouts;     /* of them, those that used their whole budget with no completion
                             * (a poll that ended because a send became due is not one) */
-    uint32_t preemptions;  /* involuntary context switches of the thread (getrusage) plus gaps
-                            * between two clock readings inside a poll (descheduled meanwhile) */
+    int64_t wait_ns;       /* time the thread was runnable but not running (preempted, or woken
+                            * and not yet picked): its run-queue wait from /proc/thread-self/schedstat,
+                            * or where that cannot be read, the gaps between two clock readings
+                            * inside its polls */
 } cemit_spin_tick;
 
 /** The adaptive budget's state (one per worker, no allocation). */
 typedef struct cemit_spin_policy {
     int64_t budget_ns;     /* CEMIT_SPIN_LONG_NS or CEMIT_SPIN_SHORT_NS */
     uint32_t hold;         /* ticks left at the short budget before a long one is tried again */
-    uint32_t next_hold;    /* hold after the next preemption: doubles per preemption, halves per
-                            * CEMIT_SPIN_DECAY clean long ticks, within HOLD_MIN...HOLD_MAX */
-    uint32_t clean;        /* long ticks without a preemption since the last halving */
+    uint32_t next_hold;    /* hold after the next contended tick: doubles per contended tick,
+                            * halves per CEMIT_SPIN_DECAY clean long ticks, within HOLD_MIN...HOLD_MAX */
+    uint32_t clean;        /* long ticks without contention since the last halving */
 } cemit_spin_policy;
 
 /** Starts long, no hold. */
 void cemit_spin_policy_init(cemit_spin_policy *p);
 /**
- * One tick's update; returns the budget for the next tick. A preemption: short, for `next_hold`
- * ticks, and the next hold doubles. Else during a hold: short. Else at the long budget when more
- * than half the tick's polls ran out: short for CEMIT_SPIN_IDLE_HOLD ticks. Else long.
+ * One tick's update; returns the budget for the next tick. A contended tick (wait_ns >=
+ * CEMIT_SPIN_WAIT_NS): short, for `next_hold` ticks, and the next hold doubles. Else during a
+ * hold: short. Else at the long budget when more than half the tick's polls ran out: short for
+ * CEMIT_SPIN_IDLE_HOLD ticks. Else long.
  */
 int64_t cemit_spin_policy_tick(cemit_spin_policy *p, const cemit_spin_tick *t);
 

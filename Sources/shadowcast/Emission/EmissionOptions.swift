@@ -89,7 +89,7 @@ struct EmitterOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp(
         "How long a worker polls without sleeping before it blocks: auto, 0 or a duration up to 1s (e.g. 50us, 1ms).",
-        discussion: "While responses are outstanding and when the next send is due within it. A sleeping worker pays a wake-up per round trip (on a VM whose idle vCPUs halt, a VM exit each); a polling one burns CPU. auto (default): up to 1ms while the worker has its core to itself, 50us while other threads preempt it. 0: never polls, always sleeps. A duration: always polls that long.",
+        discussion: "While responses are outstanding and when the next send is due within it. A sleeping worker pays a wake-up per round trip (on a VM whose idle vCPUs halt, a VM exit each); a polling one burns CPU. auto (default): up to 1ms while the worker has its core to itself, 50us while it waits for its core behind other threads. 0: never polls, always sleeps. A duration: always polls that long.",
         valueName: "auto|0|duration"))
     var busyPoll: BusyPollArgument = .auto
 
