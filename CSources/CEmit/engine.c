@@ -729,13 +729,13 @@ static void *worker_main(void *arg) {
          * The budget is fixed, 0 (never), or adaptive (cemit_spin_policy: long on a core of its
          * own, short while the thread waits for its core). */
         int64_t spin_until = 0;
-        bool for_send = false;
         if (busy > 0) {
             if (w->inflight_total) spin_until = t + busy;
-            if (w->send_due - t <= busy && w->send_due > spin_until) { spin_until = w->send_due; for_send = true; }
-            if (spin_until > wake) { spin_until = wake; for_send = false; }
+            if (w->send_due - t <= busy && w->send_due > spin_until) spin_until = w->send_due;
+            if (spin_until > wake) spin_until = wake;
         }
         if (t < spin_until) {
+            const int64_t spin_start = t;
             int got = 0;
             int64_t idle_at = 0; /* clock after the last empty poll (nothing submitted by the next) */
             while (!got && t < spin_until) {
@@ -752,7 +752,11 @@ static void *worker_main(void *arg) {
             }
             w->spin_tick.spins++;
             if (got) continue;
-            if (!for_send) w->spin_tick.timeouts++;
+            /* Ran out with nothing to show, for at least the short budget: unproductive, unless it
+             * ended at a due send (the open model; send_due is then the wake-up too). A long spin
+             * usually ends at the timer tick (wake), so its length, not the budget, says how long
+             * it waited in vain. */
+            if (spin_until != w->send_due && t - spin_start >= CEMIT_SPIN_SHORT_NS) w->spin_tick.timeouts++;
         }
         int64_t timeout = wake - t;
         if (timeout < 0) timeout = 0;

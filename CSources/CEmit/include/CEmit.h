@@ -186,8 +186,8 @@ typedef struct cemit_config {
 /** What a worker saw during one timer tick (1 ms). */
 typedef struct cemit_spin_tick {
     uint32_t spins;        /* busy polls that ran */
-    uint32_t timeouts;     /* of them, those that used their whole budget with no completion
-                            * (a poll that ended because a send became due is not one) */
+    uint32_t timeouts;     /* of them, those that ended with no completion after polling at least
+                            * CEMIT_SPIN_SHORT_NS (one that ended because a send became due is not one) */
     int64_t wait_ns;       /* time the thread was runnable but not running (preempted, or woken
                             * and not yet picked): its run-queue wait from /proc/thread-self/schedstat,
                             * or where that cannot be read, the gaps between two clock readings
