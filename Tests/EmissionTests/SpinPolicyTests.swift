@@ -42,7 +42,10 @@ struct SpinPolicyTests {
     @Test("short waits for the core (a kernel thread for a few microseconds) are not contention")
     func shortWaitsIgnored() {
         var policy = Self.fresh()
-        let ticks = (0..<500).map { cemit_spin_tick(spins: 10, timeouts: 0, wait_ns: Int64($0 % 10) * (Self.waitLimit - 1) / 9) }
+        let ticks = (0..<500).map { (index: Int) -> cemit_spin_tick in
+            let wait: Int64 = Int64(index % 10) * (Self.waitLimit - 1) / 9 // 0 up to just under the limit
+            return cemit_spin_tick(spins: 10, timeouts: 0, wait_ns: wait)
+        }
         #expect(Self.budgets(ticks, policy: &policy).allSatisfy { $0 == Self.long })
     }
 
@@ -113,9 +116,11 @@ struct SpinPolicyTests {
 
     @Test("the same ticks give the same budgets (no clock, no randomness)")
     func deterministic() {
-        let ticks = (0..<3000).map { index in
-            cemit_spin_tick(spins: UInt32(index % 7), timeouts: UInt32(index % 5 == 0 ? index % 7 : 0),
-                            wait_ns: index % 97 == 0 ? Self.waitLimit * 3 : Int64(index % 13) * 1_000)
+        let ticks = (0..<3000).map { (index: Int) -> cemit_spin_tick in
+            let spins = UInt32(index % 7)
+            let timeouts: UInt32 = index % 5 == 0 ? spins : 0
+            let wait: Int64 = index % 97 == 0 ? 3 * Self.waitLimit : Int64(index % 13) * 1_000
+            return cemit_spin_tick(spins: spins, timeouts: timeouts, wait_ns: wait)
         }
         var first = Self.fresh(), second = Self.fresh()
         #expect(Self.budgets(ticks, policy: &first) == Self.budgets(ticks, policy: &second))

@@ -87,7 +87,7 @@ struct TransportOptionTests {
         #expect(sink.requestsAnswered == 3_000)
     }
 
-    @Test("the open model sends on time with the busy poll off too (it sleeps until each send)", arguments: backends)
+    @Test("the open model with the busy poll off sends and answers every request (it sleeps until each send)", arguments: backends)
     func busyPollOffOpenModel(backend: EmissionConfiguration.Backend) async throws {
         let sink = try HTTPSink(backend: backend)
         defer { sink.stop() }

@@ -30,7 +30,7 @@ import Testing
     ])
     func refused(value: String, message: String) {
         do {
-            _ = try LoadCommand.parse([Self.url, "--busy-poll", value])
+            _ = try LoadCommand.parse([Self.url, "--busy-poll=\(value)"]) // `=`: "-1ms" is not read as a flag
             Issue.record("--busy-poll \(value) was accepted")
         } catch {
             #expect(LoadCommand.message(for: error).contains(message), "\(LoadCommand.message(for: error))")
