@@ -12,9 +12,11 @@
  *
  * "Waits for its core" is measured, not guessed: the run-queue wait of the thread (schedstat's
  * run_delay) during the tick. Counting preemptions (getrusage's ru_nivcsw) was the first
- * signal tried: on this box a worker alone on its core was still preempted about 100 times a
- * second by short kernel and helper threads, which kept it short all the time although those
- * preemptions cost it microseconds; a CPU-bound neighbour costs it milliseconds per tick.
+ * signal tried: on this shared box a worker pinned to its core counted ~100 involuntary switches
+ * a second while only a few (9 in 2 s) kept it off its core for more than 100 us inside a
+ * poll, and the count kept it short all the time; a CPU-bound neighbour costs it hundreds of
+ * microseconds per tick. Contention is judged only while polling long: a worker that sleeps
+ * between completions may see a wait from each wake-up, which no neighbour caused.
  *
  * The rule is a pure function of what the worker saw during one timer tick (1 ms), so it is
  * tested without threads or clocks (cemit_spin_policy_tick). */
@@ -28,28 +30,30 @@ void cemit_spin_policy_init(cemit_spin_policy *p) {
 }
 
 int64_t cemit_spin_policy_tick(cemit_spin_policy *p, const cemit_spin_tick *t) {
-    if (t->wait_ns >= CEMIT_SPIN_WAIT_NS) {
-        /* Someone else wants this core: poll briefly and sleep, for `next_hold` ticks; the next
-         * contended tick before the hold decays keeps it short twice as long. */
+    if (p->hold) {
+        /* Short, whatever this tick saw: a worker that sleeps between completions may count the
+         * wait between a wake-up and running again, which is not a neighbour's doing. */
+        p->hold--;
+    } else if (p->budget_ns != CEMIT_SPIN_LONG_NS) {
+        /* The hold is over: try the long budget (the next tick judges it). */
+        p->budget_ns = CEMIT_SPIN_LONG_NS;
+    } else if (t->wait_ns >= CEMIT_SPIN_WAIT_NS) {
+        /* Polling long, the worker waited for its core: someone else wants it. Poll briefly
+         * and sleep, for `next_hold` ticks; contended again right after, twice as long. */
         p->budget_ns = CEMIT_SPIN_SHORT_NS;
         p->hold = p->next_hold;
         p->next_hold = p->next_hold * 2 > CEMIT_SPIN_HOLD_MAX ? CEMIT_SPIN_HOLD_MAX : p->next_hold * 2;
         p->clean = 0;
-    } else if (p->hold) {
-        p->hold--;
-    } else if (p->budget_ns == CEMIT_SPIN_LONG_NS && t->spins && t->timeouts * 2 > t->spins) {
+    } else if (t->spins && t->timeouts * 2 > t->spins) {
         /* Most long polls ran out with nothing to show (a slow or idle target): the CPU they
-         * burn buys no wake-up. Short for a while, then probe again. */
+         * burn buys no wake-up. Short for a while, then try again. */
         p->budget_ns = CEMIT_SPIN_SHORT_NS;
         p->hold = CEMIT_SPIN_IDLE_HOLD;
-    } else {
-        p->budget_ns = CEMIT_SPIN_LONG_NS;
-        /* Rare contention must not keep the hold growing: every CEMIT_SPIN_DECAY clean ticks
-         * halve it. */
-        if (++p->clean >= CEMIT_SPIN_DECAY) {
-            p->clean = 0;
-            p->next_hold = p->next_hold / 2 < CEMIT_SPIN_HOLD_MIN ? CEMIT_SPIN_HOLD_MIN : p->next_hold / 2;
-        }
+    } else if (++p->clean >= CEMIT_SPIN_DECAY) {
+        /* Rare contention must not keep the hold growing: every CEMIT_SPIN_DECAY clean long
+         * ticks halve it. */
+        p->clean = 0;
+        p->next_hold = p->next_hold / 2 < CEMIT_SPIN_HOLD_MIN ? CEMIT_SPIN_HOLD_MIN : p->next_hold / 2;
     }
     return p->budget_ns;
 }

@@ -206,10 +206,10 @@ typedef struct cemit_spin_policy {
 /** Starts long, no hold. */
 void cemit_spin_policy_init(cemit_spin_policy *p);
 /**
- * One tick's update; returns the budget for the next tick. A contended tick (wait_ns >=
- * CEMIT_SPIN_WAIT_NS): short, for `next_hold` ticks, and the next hold doubles. Else during a
- * hold: short. Else at the long budget when more than half the tick's polls ran out: short for
- * CEMIT_SPIN_IDLE_HOLD ticks. Else long.
+ * One tick's update; returns the budget for the next tick. During a hold: short. A hold just
+ * over: long (a probe). A tick at the long budget that was contended (wait_ns >=
+ * CEMIT_SPIN_WAIT_NS): short, for `next_hold` ticks, and the next hold doubles. One where more
+ * than half the polls ran out: short for CEMIT_SPIN_IDLE_HOLD ticks. Else long.
  */
 int64_t cemit_spin_policy_tick(cemit_spin_policy *p, const cemit_spin_tick *t);
 
