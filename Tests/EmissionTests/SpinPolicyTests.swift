@@ -13,8 +13,9 @@ struct SpinPolicyTests {
 
     /// A tick where every poll ended with a completion and the worker never waited for its core.
     static let clean = cemit_spin_tick(spins: 40, timeouts: 0, wait_ns: 0)
-    /// A tick where another thread held the worker's core for as long as the limit.
-    static let preempted = cemit_spin_tick(spins: 40, timeouts: 0, wait_ns: waitLimit)
+    /// A tick where a CPU-bound neighbour held the worker's core for one of its slices (8 times
+    /// the limit, so the 1/8 moving average reaches the limit at once).
+    static let preempted = cemit_spin_tick(spins: 40, timeouts: 0, wait_ns: 8 * waitLimit)
 
     /// The budgets returned for `ticks`, in order.
     static func budgets(_ ticks: [cemit_spin_tick], policy: inout cemit_spin_policy) -> [Int64] {
@@ -39,14 +40,25 @@ struct SpinPolicyTests {
         #expect(Self.budgets([cemit_spin_tick(spins: 0, timeouts: 0, wait_ns: 0)], policy: &policy) == [Self.long])
     }
 
-    @Test("short waits for the core (a kernel thread for a few microseconds) are not contention")
-    func shortWaitsIgnored() {
+    @Test("waits now and then (a kernel thread for a few hundred microseconds) are not contention")
+    func sporadicWaitsIgnored() {
         var policy = Self.fresh()
-        let ticks = (0..<500).map { (index: Int) -> cemit_spin_tick in
-            let wait: Int64 = Int64(index % 10) * (Self.waitLimit - 1) / 9 // 0 up to just under the limit
+        // Three times the limit in one tick of every ten (the quiet box's pattern, denser).
+        let ticks = (0..<2000).map { (index: Int) -> cemit_spin_tick in
+            let wait: Int64 = index % 10 == 0 ? 3 * Self.waitLimit : 0
             return cemit_spin_tick(spins: 10, timeouts: 0, wait_ns: wait)
         }
         #expect(Self.budgets(ticks, policy: &policy).allSatisfy { $0 == Self.long })
+        // Just under the limit in every tick is not contention either.
+        let steady = Array(repeating: cemit_spin_tick(spins: 10, timeouts: 0, wait_ns: Self.waitLimit - 1), count: 500)
+        #expect(Self.budgets(steady, policy: &policy).allSatisfy { $0 == Self.long })
+    }
+
+    @Test("a wait of a tenth of the time, tick after tick, is contention within a few ticks")
+    func sustainedWaits() {
+        var policy = Self.fresh()
+        let budgets = Self.budgets(Array(repeating: cemit_spin_tick(spins: 10, timeouts: 0, wait_ns: 2 * Self.waitLimit), count: 10), policy: &policy)
+        #expect((budgets.firstIndex(of: Self.short) ?? budgets.count) <= 8)
     }
 
     @Test("a wait for the core: short at once, for the minimum hold, then long again")

@@ -177,7 +177,7 @@ typedef struct cemit_config {
 /* ---- adaptive busy poll: the rule, a pure function (spin_policy.c says why) ---- */
 #define CEMIT_SPIN_LONG_NS 1000000LL  /* budget on a core of its own */
 #define CEMIT_SPIN_SHORT_NS 50000LL   /* budget on a contended core (the old fixed default) */
-#define CEMIT_SPIN_WAIT_NS 100000LL   /* run-queue wait in one tick that means "contended" */
+#define CEMIT_SPIN_WAIT_NS 100000LL   /* run-queue wait per tick, averaged, that means "contended" */
 #define CEMIT_SPIN_HOLD_MIN 8u        /* ticks short after a first contended tick */
 #define CEMIT_SPIN_HOLD_MAX 1024u     /* longest hold (about 1 s of ticks) */
 #define CEMIT_SPIN_DECAY 64u          /* clean long ticks that halve the next hold */
@@ -201,15 +201,17 @@ typedef struct cemit_spin_policy {
     uint32_t next_hold;    /* hold after the next contended tick: doubles per contended tick,
                             * halves per CEMIT_SPIN_DECAY clean long ticks, within HOLD_MIN...HOLD_MAX */
     uint32_t clean;        /* long ticks without contention since the last halving */
+    int64_t wait_avg_ns;   /* run-queue wait per long tick, moving average (1/8 of each new tick) */
 } cemit_spin_policy;
 
 /** Starts long, no hold. */
 void cemit_spin_policy_init(cemit_spin_policy *p);
 /**
  * One tick's update; returns the budget for the next tick. During a hold: short. A hold just
- * over: long (a probe). A tick at the long budget that was contended (wait_ns >=
- * CEMIT_SPIN_WAIT_NS): short, for `next_hold` ticks, and the next hold doubles. One where more
- * than half the polls ran out: short for CEMIT_SPIN_IDLE_HOLD ticks. Else long.
+ * over: long (a probe; the wait average restarts at 0). At the long budget, when the average
+ * wait (wait_avg_ns += (wait_ns - wait_avg_ns) / 8) reaches CEMIT_SPIN_WAIT_NS: short, for
+ * `next_hold` ticks, and the next hold doubles. When more than half the tick's polls ran out:
+ * short for CEMIT_SPIN_IDLE_HOLD ticks. Else long.
  */
 int64_t cemit_spin_policy_tick(cemit_spin_policy *p, const cemit_spin_tick *t);
 
