@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 _Static_assert(sizeof(cemit_request) == 24, "cemit_request mirrors Traffic.RequestBatch.Entry");
@@ -16,7 +17,9 @@ _Static_assert(sizeof(cemit_request) == 24, "cemit_request mirrors Traffic.Reque
 #ifndef GROW_CONNECTING
 #define GROW_CONNECTING 16u /* open model: handshakes in progress at once while growing the pool */
 #endif
-#define SPIN_DEFAULT_NS 50000LL /* cemit_config.busy_poll_ns when 0 */
+/* Two clock readings this far apart inside a busy poll (with nothing submitted or completed in
+ * between) mean the thread was descheduled meanwhile: its wait, where schedstat is not readable. */
+#define SPIN_GAP_NS 20000LL
 
 
 static inline void cpu_relax(void) {
@@ -51,6 +54,7 @@ void cemit_config_defaults(cemit_config *cfg) {
     cfg->drain_ns = 1000000000LL;
     cfg->route_count = 1;
     cfg->queue_capacity = 8;
+    cfg->busy_poll_ns = CEMIT_BUSY_POLL_AUTO;
 }
 
 /* ---------------------------------------------------------------- recording */
@@ -625,6 +629,23 @@ static void start_clock(cemit_worker *w) {
         for (uint32_t i = 0; i < w->conn_count; i++) conn_idle(w, &w->conns[i], w->start_ns);
 }
 
+/* The run-queue wait so far (ns) of the thread whose /proc/thread-self/schedstat `fd` is
+ * ("<run ns> <run_delay ns> <slices>"); -1 when it cannot be read. */
+static int64_t read_run_delay(int fd) {
+    char buf[96];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    char *p = buf;
+    while (*p >= '0' && *p <= '9') p++;
+    if (*p != ' ') return -1;
+    p++;
+    if (*p < '0' || *p > '9') return -1;
+    int64_t v = 0;
+    while (*p >= '0' && *p <= '9') v = v * 10 + (*p++ - '0');
+    return v;
+}
+
 static void *worker_main(void *arg) {
     cemit_worker *w = arg;
     cemit_engine *e = w->engine;
@@ -637,7 +658,17 @@ static void *worker_main(void *arg) {
     w->end_send = e->cfg.duration_ns > 0 ? w->start_ns + e->cfg.duration_ns : INT64_MAX;
     int64_t drain_until = 0, next_timer = now + TIMER_TICK_NS;
     w->send_due = INT64_MAX;
-    const int64_t busy = e->cfg.busy_poll_ns > 0 ? e->cfg.busy_poll_ns : SPIN_DEFAULT_NS;
+    const bool adaptive = e->cfg.busy_poll_ns == CEMIT_BUSY_POLL_AUTO;
+    int64_t busy = adaptive ? 0 : e->cfg.busy_poll_ns; /* 0: never busy-polls */
+    if (adaptive) {
+        cemit_spin_policy_init(&w->spin);
+        busy = w->spin.budget_ns;
+        w->schedstat_fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+        if (w->schedstat_fd >= 0 && (w->run_delay = read_run_delay(w->schedstat_fd)) < 0) {
+            close(w->schedstat_fd);
+            w->schedstat_fd = -1;
+        }
+    }
     for (;;) {
         now = cemit_now_ns();
         if (!w->sending_over) {
@@ -677,6 +708,15 @@ static void *worker_main(void *arg) {
             wake = w->end_send;
         }
         if (now >= next_timer || w->dripping) {
+            if (adaptive && now >= next_timer) { /* once per tick: one pread, one rule update */
+                int64_t delay = w->schedstat_fd >= 0 ? read_run_delay(w->schedstat_fd) : -1;
+                if (delay >= 0) {
+                    w->spin_tick.wait_ns = delay - w->run_delay;
+                    w->run_delay = delay;
+                }
+                busy = cemit_spin_policy_tick(&w->spin, &w->spin_tick);
+                memset(&w->spin_tick, 0, sizeof w->spin_tick);
+            }
             check_timers(w, now);
             next_timer = now + TIMER_TICK_NS;
         }
@@ -686,13 +726,19 @@ static void *worker_main(void *arg) {
         /* Busy-poll for up to `busy` instead of sleeping while responses are outstanding, and
          * when the next send is due within `busy`. A thread that sleeps pays a wake-up: on a
          * busy machine it loses its CPU for milliseconds, and on this VM an idle vCPU halts (no
-         * guest halt-polling) so that waking it takes a VM exit and the host's scheduler. */
+         * guest halt-polling) so that waking it takes a VM exit and the host's scheduler.
+         * The budget is fixed, 0 (never), or adaptive (cemit_spin_policy: long on a core of its
+         * own, short while the thread waits for its core). */
         int64_t spin_until = 0;
-        if (w->inflight_total) spin_until = t + busy;
-        if (w->send_due - t <= busy && w->send_due > spin_until) spin_until = w->send_due;
-        if (spin_until > wake) spin_until = wake;
+        if (busy > 0) {
+            if (w->inflight_total) spin_until = t + busy;
+            if (w->send_due - t <= busy && w->send_due > spin_until) spin_until = w->send_due;
+            if (spin_until > wake) spin_until = wake;
+        }
         if (t < spin_until) {
+            const int64_t spin_start = t;
             int got = 0;
+            int64_t idle_at = 0; /* clock after the last empty poll (nothing submitted by the next) */
             while (!got && t < spin_until) {
                 got = w->ops->poll(w, 0);
                 /* Nothing yet: pause. (sched_yield here was tried so a target on the same core is not
@@ -700,8 +746,18 @@ static void *worker_main(void *arg) {
                  * other processes, so it is not used.) */
                 if (!got) cpu_relax();
                 t = cemit_now_ns();
+                if (!got) {
+                    if (idle_at && t - idle_at > SPIN_GAP_NS) w->spin_tick.wait_ns += t - idle_at;
+                    idle_at = t;
+                }
             }
+            w->spin_tick.spins++;
             if (got) continue;
+            /* Ran out with nothing to show, for at least the short budget: unproductive, unless it
+             * ended at a due send (the open model; send_due is then the wake-up too). A long spin
+             * usually ends at the timer tick (wake), so its length, not the budget, says how long
+             * it waited in vain. */
+            if (spin_until != w->send_due && t - spin_start >= CEMIT_SPIN_SHORT_NS) w->spin_tick.timeouts++;
         }
         int64_t timeout = wake - t;
         if (timeout < 0) timeout = 0;
@@ -715,6 +771,7 @@ static void *worker_main(void *arg) {
         conn_close(w, c, 0);
     }
     if (w->has_chunk) { release_chunk(&w->chunk); w->has_chunk = false; }
+    if (adaptive && w->schedstat_fd >= 0) close(w->schedstat_fd);
     pthread_mutex_lock(&e->qlock);
     if (atomic_fetch_sub(&e->running, 1) == 1) pthread_cond_broadcast(&e->done_cond);
     pthread_mutex_unlock(&e->qlock);
@@ -799,7 +856,7 @@ int cemit_engine_create(const cemit_config *cfg, cemit_engine **out) {
     if (cfg->family != 4 && cfg->family != 6) return -EAFNOSUPPORT;
     if (cfg->warmup_send_ns < 0 || (cfg->warmup_send_ns > 0 && cfg->mode != CEMIT_MODE_RATE && cfg->mode != CEMIT_MODE_SCHEDULE))
         return -EINVAL;
-    if (cfg->busy_poll_ns < 0 || cfg->busy_poll_ns > 1000000000LL) return -EINVAL;
+    if (cfg->busy_poll_ns < CEMIT_BUSY_POLL_AUTO || cfg->busy_poll_ns > 1000000000LL) return -EINVAL;
     if (cfg->tcp_congestion[0]) {
         int rc = cemit_check_tcp_congestion(cfg->family, cfg->tcp_congestion, sizeof cfg->tcp_congestion);
         if (rc < 0) return rc;

@@ -129,6 +129,11 @@ struct cemit_worker {
     int64_t end_send;
     int64_t send_due;           /* open model: when the next request is due (INT64_MAX: not known) */
     int64_t backlog_deadline;   /* open model: when the requests due before end_send must be out (0: not yet past end_send) */
+    /* adaptive busy poll (cemit_config.busy_poll_ns == CEMIT_BUSY_POLL_AUTO) */
+    cemit_spin_policy spin;     /* the budget and its hold */
+    cemit_spin_tick spin_tick;  /* what the current timer tick saw */
+    int schedstat_fd;           /* /proc/thread-self/schedstat, -1: not readable (use the clock gaps) */
+    int64_t run_delay;          /* its run_delay at the last tick */
     /* per-worker results (single writer) */
     uint64_t *hist;             /* [kinds][routes+1][BUCKETS]; route index routes == total */
     uint64_t *route_completed;  /* [routes] */

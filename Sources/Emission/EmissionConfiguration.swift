@@ -35,6 +35,22 @@ public struct EmissionConfiguration: Sendable, Equatable {
         }
     }
 
+    /// A worker's busy poll: how long it polls for completions without sleeping before it
+    /// blocks in the kernel.
+    public enum BusyPoll: Sendable, Equatable {
+        /// Adapts to the worker's core (the default): polls up to 1 ms while the worker has its
+        /// core to itself and those polls end with a completion (no wake-ups to pay), and 50 µs
+        /// as soon as it waits for its core behind other threads (≥ 100 µs of run-queue wait in
+        /// a 1 ms tick), for a hold that doubles while that goes on: on a shared core a thread
+        /// that spins uses up its time slice, one that sleeps is run at once when woken. Long
+        /// polls that mostly run out (a slow target) fall back to 50 µs too.
+        case adaptive
+        /// Always polls up to this long (more than zero, at most 1 s).
+        case fixed(Duration)
+        /// Never polls: the worker sleeps in the kernel until a completion or a due send.
+        case off
+    }
+
     /// The I/O backend of the engine.
     public enum Backend: String, Sendable, CaseIterable, Codable {
         /// io_uring when the kernel allows it, epoll otherwise.
@@ -87,8 +103,8 @@ public struct EmissionConfiguration: Sendable, Equatable {
     public var warmup: Duration?
     /// How long a worker polls without sleeping before it blocks: while responses are
     /// outstanding, and when the next send is due within it. A sleeping worker pays a wake-up
-    /// per round trip (on a VM whose idle vCPUs halt, a VM exit each). `nil`: 50 µs.
-    public var busyPoll: Duration?
+    /// per round trip (on a VM whose idle vCPUs halt, a VM exit each); a polling one burns CPU.
+    public var busyPoll: BusyPoll = .adaptive
 
     /// Creates a configuration with the defaults above.
     public init(target: EmissionTarget, model: Model = .closed(pipeline: 1)) {
@@ -131,8 +147,8 @@ public struct EmissionConfiguration: Sendable, Equatable {
             }
             guard warmup >= .zero else { throw fail("warmup must not be negative") }
         }
-        if let busyPoll, busyPoll < .zero || busyPoll > .seconds(1) {
-            throw fail("busyPoll must be 0...1 s, got \(busyPoll)")
+        if case .fixed(let budget) = busyPoll, budget <= .zero || budget > .seconds(1) {
+            throw fail("busyPoll .fixed must be more than 0 and at most 1 s (.off polls never), got \(budget)")
         }
     }
 }

@@ -63,7 +63,11 @@ final class EngineHandle: @unchecked Sendable {
         cfg.max_header_bytes = UInt32(configuration.maxHeaderBytes)
         cfg.queue_capacity = UInt32(configuration.scheduleQueueDepth)
         cfg.warmup_send_ns = configuration.warmup?.nanoseconds ?? 0
-        cfg.busy_poll_ns = configuration.busyPoll?.nanoseconds ?? 0
+        switch configuration.busyPoll {
+        case .adaptive: cfg.busy_poll_ns = Int64(CEMIT_BUSY_POLL_AUTO)
+        case .fixed(let budget): cfg.busy_poll_ns = budget.nanoseconds
+        case .off: cfg.busy_poll_ns = 0
+        }
         if let name = configuration.tcpCongestion { withUnsafeMutableBytes(of: &cfg.tcp_congestion) { copyCString(name, into: $0) } }
         self.routeNames = routes.isEmpty ? ["all"] : routes
 

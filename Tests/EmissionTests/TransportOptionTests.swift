@@ -61,7 +61,7 @@ struct TransportOptionTests {
         defer { sink.stop() }
         var configuration = loopbackConfiguration(port: sink.port, model: .closed(pipeline: 1), backend: backend, connections: 8)
         configuration.requestLimit = 200
-        configuration.busyPoll = .milliseconds(1)
+        configuration.busyPoll = .fixed(.milliseconds(1))
         for run in 1...3 { // new connections each run: the sink's closed ones must be gone, their slots reusable
             let result = try await Emitter.run(configuration, requests: getBatch())
             #expect(result.requests == 200)
@@ -71,15 +71,54 @@ struct TransportOptionTests {
         #expect(sink.connectionsAccepted == 24)
     }
 
-    @Test("a busy poll longer than a second or negative is refused")
+    @Test("every busy-poll setting (adaptive, off, short and long fixed) answers exactly the requests asked for",
+          arguments: backends, [EmissionConfiguration.BusyPoll.adaptive, .off, .fixed(.microseconds(50)), .fixed(.milliseconds(1))])
+    func busyPollSettings(backend: EmissionConfiguration.Backend, busyPoll: EmissionConfiguration.BusyPoll) async throws {
+        let sink = try HTTPSink(backend: backend)
+        defer { sink.stop() }
+        var configuration = loopbackConfiguration(port: sink.port, model: .closed(pipeline: 1), backend: backend, connections: 16)
+        configuration.requestLimit = 3_000
+        configuration.duration = nil
+        configuration.busyPoll = busyPoll
+        let result = try await Emitter.run(configuration, requests: getBatch())
+        #expect(result.requests == 3_000)
+        #expect(result.sent == 3_000)
+        #expect(result.errors.total == 0)
+        #expect(sink.requestsAnswered == 3_000)
+    }
+
+    @Test("the open model with the busy poll off sends and answers every request (it sleeps until each send)", arguments: backends)
+    func busyPollOffOpenModel(backend: EmissionConfiguration.Backend) async throws {
+        let sink = try HTTPSink(backend: backend)
+        defer { sink.stop() }
+        var configuration = loopbackConfiguration(port: sink.port, model: .constantRate(1000), backend: backend, connections: 4)
+        configuration.requestLimit = 200
+        configuration.duration = nil
+        configuration.busyPoll = .off
+        let result = try await Emitter.run(configuration, requests: getBatch())
+        #expect(result.requests + result.errors.total == 200)
+        #expect(sink.requestsAnswered == result.requests)
+    }
+
+    @Test("the default is adaptive; a fixed busy poll must be more than 0 and at most a second")
     func busyPollRange() throws {
         var configuration = EmissionConfiguration(target: .loopback(port: 1))
-        configuration.busyPoll = .seconds(2)
+        #expect(configuration.busyPoll == .adaptive)
+        configuration.busyPoll = .fixed(.seconds(2))
         #expect(throws: EmissionError.self) { try configuration.validate() }
-        configuration.busyPoll = .microseconds(-1)
+        configuration.busyPoll = .fixed(.microseconds(-1))
         #expect(throws: EmissionError.self) { try configuration.validate() }
-        configuration.busyPoll = .zero
-        try configuration.validate()
+        configuration.busyPoll = .fixed(.zero)
+        do {
+            try configuration.validate()
+            Issue.record("a fixed busy poll of 0 was accepted")
+        } catch {
+            #expect(error.description.contains(".off"), "\(error)")
+        }
+        for valid in [EmissionConfiguration.BusyPoll.adaptive, .off, .fixed(.nanoseconds(1)), .fixed(.seconds(1))] {
+            configuration.busyPoll = valid
+            try configuration.validate()
+        }
         #expect(throws: EmissionError.self) { _ = try HTTPSink(busyPoll: .seconds(2)) }
     }
 

@@ -165,9 +165,55 @@ typedef struct cemit_config {
     /* Busy-poll budget of a worker before it blocks in the kernel: it polls without sleeping for
      * up to this long while responses are outstanding, and when the next send is due within it.
      * A sleeping thread pays a wake-up per round trip (milliseconds on a busy machine; on a VM
-     * whose idle vCPUs halt, a VM exit each). 0: 50 us. */
+     * whose idle vCPUs halt, a VM exit each). CEMIT_BUSY_POLL_AUTO (the default of
+     * cemit_config_defaults): adaptive, see cemit_spin_policy; 0: never polls, always sleeps;
+     * 1 ns...1 s: that fixed budget. */
     int64_t busy_poll_ns;
 } cemit_config;
+
+/** cemit_config.busy_poll_ns: adapt the budget to the core (cemit_spin_policy). */
+#define CEMIT_BUSY_POLL_AUTO (-1LL)
+
+/* ---- adaptive busy poll: the rule, a pure function (spin_policy.c says why) ---- */
+#define CEMIT_SPIN_LONG_NS 1000000LL  /* budget on a core of its own */
+#define CEMIT_SPIN_SHORT_NS 50000LL   /* budget on a contended core (the old fixed default) */
+#define CEMIT_SPIN_WAIT_NS 100000LL   /* run-queue wait per tick, averaged, that means "contended" */
+#define CEMIT_SPIN_HOLD_MIN 8u        /* ticks short after a first contended tick */
+#define CEMIT_SPIN_HOLD_MAX 1024u     /* longest hold (about 1 s of ticks) */
+#define CEMIT_SPIN_DECAY 64u          /* clean long ticks that halve the next hold */
+#define CEMIT_SPIN_IDLE_HOLD 32u      /* ticks short after long polls mostly ran out */
+
+/** What a worker saw during one timer tick (1 ms). */
+typedef struct cemit_spin_tick {
+    uint32_t spins;        /* busy polls that ran */
+    uint32_t timeouts;     /* of them, those that ended with no completion after polling at least
+                            * CEMIT_SPIN_SHORT_NS (one that ended because a send became due is not one) */
+    int64_t wait_ns;       /* time the thread was runnable but not running (preempted, or woken
+                            * and not yet picked): its run-queue wait from /proc/thread-self/schedstat,
+                            * or where that cannot be read, the gaps between two clock readings
+                            * inside its polls */
+} cemit_spin_tick;
+
+/** The adaptive budget's state (one per worker, no allocation). */
+typedef struct cemit_spin_policy {
+    int64_t budget_ns;     /* CEMIT_SPIN_LONG_NS or CEMIT_SPIN_SHORT_NS */
+    uint32_t hold;         /* ticks left at the short budget before a long one is tried again */
+    uint32_t next_hold;    /* hold after the next contended tick: doubles per contended tick,
+                            * halves per CEMIT_SPIN_DECAY clean long ticks, within HOLD_MIN...HOLD_MAX */
+    uint32_t clean;        /* long ticks without contention since the last halving */
+    int64_t wait_avg_ns;   /* run-queue wait per long tick, moving average (1/8 of each new tick) */
+} cemit_spin_policy;
+
+/** Starts long, no hold. */
+void cemit_spin_policy_init(cemit_spin_policy *p);
+/**
+ * One tick's update; returns the budget for the next tick. During a hold: short. A hold just
+ * over: long (a probe; the wait average restarts at 0). At the long budget, when the average
+ * wait (wait_avg_ns += (wait_ns - wait_avg_ns) / 8) reaches CEMIT_SPIN_WAIT_NS: short, for
+ * `next_hold` ticks, and the next hold doubles. When more than half the tick's polls ran out:
+ * short for CEMIT_SPIN_IDLE_HOLD ticks. Else long.
+ */
+int64_t cemit_spin_policy_tick(cemit_spin_policy *p, const cemit_spin_tick *t);
 
 /** Whether TCP_CONGESTION `name` (NUL-terminated within cap bytes) can be set on a socket of
  * family 4 or 6: 0, -ENOENT (not available), -EPERM (not allowed to this user), -ENAMETOOLONG. */

@@ -88,9 +88,10 @@ struct EmitterOptions: ParsableArguments {
     var tcpCongestion: String = "auto"
 
     @Option(help: ArgumentHelp(
-        "How long a worker polls without sleeping before it blocks (default 50us).",
-        discussion: "While responses are outstanding and when the next send is due within it. A sleeping worker pays a wake-up per round trip (on a VM whose idle vCPUs halt, a VM exit each); longer polling costs CPU."))
-    var busyPoll: DurationArgument?
+        "How long a worker polls without sleeping before it blocks: auto, 0 or a duration up to 1s (e.g. 50us, 1ms).",
+        discussion: "While responses are outstanding and when the next send is due within it. A sleeping worker pays a wake-up per round trip (on a VM whose idle vCPUs halt, a VM exit each); a polling one burns CPU. auto (default): up to 1ms while the worker has its core to itself, 50us while it waits for its core behind other threads. 0: never polls, always sleeps. A duration: always polls that long.",
+        valueName: "auto|0|duration"))
+    var busyPoll: BusyPollArgument = .auto
 
     func validate() throws {
         guard connections >= 1 else { throw ValidationError("--connections must be at least 1") }
@@ -98,7 +99,9 @@ struct EmitterOptions: ParsableArguments {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1...256") }
         guard threads <= connections else { throw ValidationError("--threads (\(threads)) must not exceed --connections (\(connections))") }
         guard timeout.duration > .zero else { throw ValidationError("--timeout must be positive") }
-        if let busyPoll, busyPoll.duration > .seconds(1) { throw ValidationError("--busy-poll must be at most 1s") }
+        if case .fixed(let budget) = busyPoll, budget.duration > .seconds(1) {
+            throw ValidationError("--busy-poll must be auto, 0 or a duration of at most 1s, got '\(budget)'")
+        }
         if tcpCongestion != "auto" && tcpCongestion != "system" {
             do { try TCPCongestion.check(tcpCongestion) } catch { throw ValidationError("--tcp-congestion: \(error)") }
         }
@@ -117,7 +120,7 @@ struct EmitterOptions: ParsableArguments {
         configuration.connectTimeout = timeout.duration
         configuration.backend = io
         configuration.tcpCongestion = TCPCongestionChoice.resolve(tcpCongestion, loopback: target.isLoopback)
-        configuration.busyPoll = busyPoll?.duration
+        configuration.busyPoll = busyPoll.setting
         return configuration
     }
 }
