@@ -40,11 +40,16 @@ print(f"# {a.rounds} interleaved rounds per configuration, {a.seconds}s per meas
       + (" CLSTM runs with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset." if a.native_openblas else
          " Environment as is (OPENBLAS_CORETYPE=%s)." % os.environ.get("OPENBLAS_CORETYPE", "-")))
 print(f"# load average at start: {open('/proc/loadavg').read().split()[:3]}")
-header = (f"{'config':<28}{'mode':<7}{'impl':<22}{'seq/s':>10}{'GFLOP/s':>9}{'%sgemm':>8}{'ratio':>8}"
+header = (f"{'config':<28}{'mode':<7}{'impl':<30}{'seq/s':>10}{'GFLOP/s':>9}{'%sgemm':>8}{'ratio':>8}"
           f"{'cpu seq/s':>11}{'cpu ratio':>10}")
 print("# seq/s and ratio: wall clock (the figure that counts). cpu seq/s: batch size / process CPU time per\n"
       "# batch (all threads): less sensitive to being descheduled on a loaded machine, not to cache sharing.")
 print(header)
+def quantized(impl):
+    """Rows of quantized models: ours (clstm-int16) and the frameworks' (-int8dyn)."""
+    return impl.endswith("-int16") or impl.endswith("-int8dyn")
+
+
 for (I, H, T, B, th) in configs:
     samples, cpu, accuracy = {}, {}, {}
     gflops, sgemm = [], []
@@ -74,25 +79,35 @@ for (I, H, T, B, th) in configs:
         if not ours:
             continue
         others = {k[1]: statistics.median(v) for k, v in samples.items() if k[0] == mode and k[1] not in OURS}
-        best = max(others.values()) if others else float("nan")
+        # fp32 rows are compared with the fastest fp32 framework; quantized rows (clstm-int16) with
+        # the fastest framework of all, its own quantized models (-int8dyn) included.
+        best_fp32 = max((v for n, v in others.items() if not quantized(n)), default=float("nan"))
+        best_any = max(others.values(), default=float("nan"))
         cpu_m = {k[1]: statistics.median(v) for k, v in cpu.items() if k[0] == mode}
-        cpu_best = max((v for n, v in cpu_m.items() if n not in OURS), default=float("nan"))
-        def cpu_cols(name):
+        cpu_best_fp32 = max((v for n, v in cpu_m.items() if n not in OURS and not quantized(n)), default=float("nan"))
+        cpu_best_any = max((v for n, v in cpu_m.items() if n not in OURS), default=float("nan"))
+        def cpu_cols(name, q):
             v = cpu_m.get(name)
-            return f"{v:>11.0f}{v / cpu_best:>9.2f}x" if v else ""
+            return f"{v:>11.0f}{v / (cpu_best_any if q else cpu_best_fp32):>9.2f}x" if v else ""
         for impl in OURS:
             if (mode, impl) not in samples:
                 continue
+            q = quantized(impl)
             ours_m = statistics.median(samples[(mode, impl)])
             gf = statistics.median(samples[("gflops", mode, impl)])
-            print(f"{cfg:<28}{mode:<7}{impl:<22}{ours_m:>10.0f}{gf:>9.1f}{100 * gf / peak:>7.0f}%{ours_m / best:>7.2f}x"
-                  + cpu_cols(impl))
+            print(f"{cfg:<28}{mode:<7}{impl:<30}{ours_m:>10.0f}{gf:>9.1f}{100 * gf / peak:>7.0f}%{ours_m / (best_any if q else best_fp32):>7.2f}x"
+                  + cpu_cols(impl, q))
         for name, v in sorted(others.items(), key=lambda kv: -kv[1]):
-            print(f"{'':<28}{mode:<7}{name:<22}{v:>10.0f}{'':>9}{'':>8}{v / best:>7.2f}x" + cpu_cols(name))
-        if mode == "infer" and "clstm-int16" in accuracy:
-            mx = max(a[0] for a in accuracy["clstm-int16"])
-            mean = statistics.median(a[1] for a in accuracy["clstm-int16"])
-            print(f"# clstm-int16: int16 recurrent weights and h (CLSTM_PRECISION_INT16), a quantized model; "
-                  f"y vs clstm fp32: max abs diff {mx:.3g}, mean {mean:.3g}")
-    print(f"{cfg:<28}{'sgemm':<7}{'openblas BxHx4H':<22}{'':>10}{peak:>9.1f}")
+            q = quantized(name)
+            print(f"{'':<28}{mode:<7}{name:<30}{v:>10.0f}{'':>9}{'':>8}{v / (best_any if q else best_fp32):>7.2f}x" + cpu_cols(name, q))
+        if mode == "infer" and any(quantized(n) for n in accuracy):
+            print("# ratio: fp32 rows against the fastest fp32 framework; quantized rows (int16 / int8dyn) against the fastest"
+                  " of all, quantized included")
+            for name in sorted(accuracy):
+                mx = max(a[0] for a in accuracy[name])
+                mean = statistics.median(a[1] for a in accuracy[name])
+                what = ("int16 recurrent weights and h (CLSTM_PRECISION_INT16)" if name == "clstm-int16"
+                        else "the framework's dynamic int8 quantization")
+                print(f"# {name}: {what}; y vs its fp32 model: max abs diff {mx:.3g}, mean {mean:.3g}")
+    print(f"{cfg:<28}{'sgemm':<7}{'openblas BxHx4H':<30}{'':>10}{peak:>9.1f}")
     sys.stdout.flush()

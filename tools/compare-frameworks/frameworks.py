@@ -2,7 +2,9 @@
 
 Prints one JSON line per measurement, like clstm_bench. Run through ./run, which interleaves
 it with CLSTM. Model: one LSTM layer (I inputs, H hidden) + Linear(H, 1) on the last step,
-batch B of sequences of length T; training = forward + backward + Adam step (MSE loss)."""
+batch B of sequences of length T; training = forward + backward + Adam step (MSE loss).
+Inference also runs each framework's own dynamic int8 quantization where it has one (rows ending
+in -int8dyn, with their error against the same framework's fp32 outputs)."""
 import json
 import os
 import sys
@@ -52,6 +54,31 @@ def torch_bench(I, H, T, B, threads, budget):
     for mode, fn in (("infer", infer), ("train", train)):
         print(row(f"torch-{torch.__version__}", mode, I, H, T, B, threads, bench(fn, budget)), flush=True)
 
+    # The framework's own quantized inference (int8 weights, dynamic activation scales): the
+    # like-for-like anchor for clstm-int16.
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm, self.head = lstm, head
+
+        def forward(self, v):
+            out, _ = self.lstm(v)
+            return self.head(out[:, -1])
+
+    net = Net().eval()
+    qnet = torch.ao.quantization.quantize_dynamic(net, {torch.nn.LSTM, torch.nn.Linear}, dtype=torch.qint8)
+    with torch.inference_mode():
+        per = bench(lambda: qnet(x), budget)
+        diff = (qnet(x) - net(x)).abs()
+    print(quantized_row(row(f"torch-{torch.__version__}-int8dyn", "infer", I, H, T, B, threads, per), diff.numpy()), flush=True)
+
+
+def quantized_row(line, diff):
+    """A quantized row with its accuracy against the same framework's fp32 outputs."""
+    d = json.loads(line)
+    d["max_abs_diff"], d["mean_abs_diff"] = float(diff.max()), float(diff.mean())
+    return json.dumps(d)
+
 
 def tf_bench(I, H, T, B, threads, budget):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -93,6 +120,20 @@ def ort_bench(I, H, T, B, threads, budget):
     x = np.random.randn(B, T, I).astype("float32")
     per = bench(lambda: sess.run(None, {"x": x}), budget)
     print(row(f"onnxruntime-{ort.__version__}", "infer", I, H, T, B, threads, per), flush=True)
+
+    # onnxruntime's dynamic int8 quantization (the LSTM becomes DynamicQuantizeLSTM): the
+    # like-for-like anchor for clstm-int16.
+    import tempfile
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = os.path.join(tmp, "m.onnx"), os.path.join(tmp, "mq.onnx")
+        with open(src, "wb") as f:
+            f.write(buf.getvalue())
+        quantize_dynamic(src, dst, weight_type=QuantType.QInt8)
+        qsess = ort.InferenceSession(dst, so, providers=["CPUExecutionProvider"])
+    per = bench(lambda: qsess.run(None, {"x": x}), budget)
+    diff = np.abs(qsess.run(None, {"x": x})[0] - sess.run(None, {"x": x})[0])
+    print(quantized_row(row(f"onnxruntime-{ort.__version__}-int8dyn", "infer", I, H, T, B, threads, per), diff), flush=True)
 
 
 if __name__ == "__main__":
