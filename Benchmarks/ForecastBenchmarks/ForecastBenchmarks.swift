@@ -16,26 +16,19 @@ let benchmarks: @Sendable () -> Void = {
                 let dy = [Float](repeating: 0.01, count: batch)
                 let label = "I=8 H=\(hidden) T=168 B=\(batch) threads=\(threads)"
                 let config = Benchmark.Configuration(metrics: [.wallClock, .throughput, sequencesPerSecond])
-                Benchmark("LSTM inference \(label)", configuration: config) { benchmark in
-                    let net = try LSTMNetwork(shape: shape, seed: 1, threads: threads)
-                    benchmark.startMeasurement()
-                    for _ in benchmark.scaledIterations {
-                        let start = ContinuousClock.now
-                        blackHole(try net.forward(x, batch: batch))
-                        let s = (ContinuousClock.now - start) / .nanoseconds(1)
-                        benchmark.measurement(sequencesPerSecond, Int(Double(batch) * 1e9 / max(1, s)))
-                    }
-                }
-                // the opt-in int16 inference (LSTMInferencePrecision.int16: int16 recurrent weights and h)
-                Benchmark("LSTM inference int16 \(label)", configuration: config) { benchmark in
-                    let net = try LSTMNetwork(shape: shape, seed: 1, threads: threads)
-                    try net.setInferencePrecision(.int16)
-                    benchmark.startMeasurement()
-                    for _ in benchmark.scaledIterations {
-                        let start = ContinuousClock.now
-                        blackHole(try net.forward(x, batch: batch))
-                        let s = (ContinuousClock.now - start) / .nanoseconds(1)
-                        benchmark.measurement(sequencesPerSecond, Int(Double(batch) * 1e9 / max(1, s)))
+                // fp32, and the opt-in int16 inference (int16 recurrent weights and h)
+                for precision in [LSTMInferencePrecision.fp32, .int16] {
+                    let name = precision == .fp32 ? "LSTM inference \(label)" : "LSTM inference int16 \(label)"
+                    Benchmark(name, configuration: config) { benchmark in
+                        let net = try LSTMNetwork(shape: shape, seed: 1, threads: threads)
+                        try net.setInferencePrecision(precision)
+                        benchmark.startMeasurement()
+                        for _ in benchmark.scaledIterations {
+                            let start = ContinuousClock.now
+                            blackHole(try net.forward(x, batch: batch))
+                            let s = (ContinuousClock.now - start) / .nanoseconds(1)
+                            benchmark.measurement(sequencesPerSecond, Int(Double(batch) * 1e9 / max(1, s)))
+                        }
                     }
                 }
                 Benchmark("LSTM training \(label)", configuration: config) { benchmark in

@@ -130,6 +130,18 @@ AVX2_FN void panel_fma(const int mr, const float *restrict w, const float *src, 
     }
 }
 
+/* Stores the 16 columns of rows [0, mr) of a block (4 units x gates i, f, g, o) at o[r * 4Hp +
+ * gate * Hp .. + 4]: the pre-activation layout of fwd_cells, shared by the fp32 and int16 steps. */
+AVX2_FN void store_preact(const int mr, float *restrict o, int Hp, const __m256 *a0, const __m256 *a1) {
+    #pragma GCC unroll 6
+    for (int r = 0; r < mr; r++, o += 4 * Hp) {
+        _mm_store_ps(o, _mm256_castps256_ps128(a0[r]));
+        _mm_store_ps(o + Hp, _mm256_extractf128_ps(a0[r], 1));
+        _mm_store_ps(o + 2 * Hp, _mm256_castps256_ps128(a1[r]));
+        _mm_store_ps(o + 3 * Hp, _mm256_extractf128_ps(a1[r], 1));
+    }
+}
+
 /* calls CALL(m) with the compile-time row count m = mr (1..MR), so each gets its own unrolled code */
 #define MR_DISPATCH(mr, CALL) \
     switch (mr) {             \
@@ -156,14 +168,7 @@ AVX2_FN void fwd_preact(const int mr, const float *restrict pk, int H, int In, c
         for (int r = 0; r < mr; r++) { a0[r] = b0; a1[r] = b1; }
         if (hp) panel_fma(mr, w + 16, hp, (size_t)H, H, a0, a1);
         panel_fma(mr, w + 16 * (1 + (size_t)H), x, (size_t)In, In, a0, a1);
-        float *o = pre + jb * 4;
-        #pragma GCC unroll 6
-        for (int r = 0; r < mr; r++, o += 4 * Hp) {
-            _mm_store_ps(o, _mm256_castps256_ps128(a0[r]));
-            _mm_store_ps(o + Hp, _mm256_extractf128_ps(a0[r], 1));
-            _mm_store_ps(o + 2 * Hp, _mm256_castps256_ps128(a1[r]));
-            _mm_store_ps(o + 3 * Hp, _mm256_extractf128_ps(a1[r], 1));
-        }
+        store_preact(mr, pre + jb * 4, Hp, a0, a1);
     }
 }
 
@@ -386,14 +391,7 @@ AVX2_FN void fwd_preact_q(const int mr, const int16_t *restrict wq, const float 
             for (int r = 0; r < mr; r++) { a0[r] = b0; a1[r] = b1; }
         }
         panel_fma(mr, f + 32, x, (size_t)In, In, a0, a1);
-        float *o = pre + jb * 4;
-        #pragma GCC unroll 6
-        for (int r = 0; r < mr; r++, o += 4 * Hp) {
-            _mm_store_ps(o, _mm256_castps256_ps128(a0[r]));
-            _mm_store_ps(o + Hp, _mm256_extractf128_ps(a0[r], 1));
-            _mm_store_ps(o + 2 * Hp, _mm256_castps256_ps128(a1[r]));
-            _mm_store_ps(o + 3 * Hp, _mm256_extractf128_ps(a1[r], 1));
-        }
+        store_preact(mr, pre + jb * 4, Hp, a0, a1);
     }
 }
 
