@@ -48,18 +48,27 @@ public struct RouteSecond: Sendable {
     public var errors: [String: UInt64] = [:]
     /// Latencies in microseconds (successful and failed requests with a latency), up to
     /// `RouteSecond.highestLatencyMicros` (longer ones are counted at that value).
-    public var latency = RouteSecond.makeHistogram()
+    public var latency: Histogram<UInt64>
 
     /// The longest latency a histogram tells apart: 10 minutes.
     public static let highestLatencyMicros: UInt64 = 600_000_000
 
-    /// An empty latency histogram (fixed range: auto-resizing ones are slow to grow).
-    public static func makeHistogram() -> Histogram<UInt64> {
-        Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: highestLatencyMicros, numberOfSignificantValueDigits: .three)
+    /// An empty latency histogram (fixed range: auto-resizing ones are slow to grow); two
+    /// significant digits take an eighth of the memory of three.
+    public static func makeHistogram(digits: SignificantDigits = .three) -> Histogram<UInt64> {
+        Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: highestLatencyMicros, numberOfSignificantValueDigits: digits)
     }
 
     /// Creates an empty sample.
-    public init() {}
+    public init() {
+        latency = Self.makeHistogram()
+    }
+
+    /// Creates an empty sample that records latencies into `latency` (e.g. a coarser or reused
+    /// histogram; it is used as given, not cleared).
+    public init(latency: Histogram<UInt64>) {
+        self.latency = latency
+    }
 
     /// All errors.
     public var errorCount: UInt64 { errors.values.reduce(0, +) }
@@ -67,7 +76,8 @@ public struct RouteSecond: Sendable {
     /// Errors over requests.
     public var errorRate: Double { requests > 0 ? Double(errorCount) / Double(requests) : 0 }
 
-    mutating func add(_ observation: RequestObservation) {
+    /// Counts one observation: a request, its error kind if any, its latency if any.
+    public mutating func add(_ observation: RequestObservation) {
         requests += 1
         if let kind = observation.errorKind { errors[kind, default: 0] += 1 }
         if let micros = observation.latencyMicros { _ = latency.record(min(micros, Self.highestLatencyMicros)) }

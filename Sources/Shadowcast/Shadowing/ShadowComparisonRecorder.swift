@@ -30,72 +30,19 @@ public struct ShadowComparisonRecorder: Sendable {
         public var p99Ms: Double
     }
 
-    /// One side's figures for a route or the whole run.
-    public struct Tally: Sendable {
-        /// Requests that reached the side (answered or failed).
-        public var requests: UInt64 = 0
-        /// Errors by kind: the failure's name (`timeout`, `reset`, `connectFailed`) or `http_5xx`.
-        public var errors: [String: UInt64] = [:]
-        /// Latency of the answered requests, microseconds.
-        public var latency: Histogram<UInt64>
+    /// Both sides of one route, or of one open second.
+    struct Sides: Sendable {
+        var primary: RouteSecond
+        var secondary: RouteSecond
 
-        init(significantDigits: SignificantDigits) {
-            latency = Histogram(lowestDiscernibleValue: 1, highestTrackableValue: RouteSecond.highestLatencyMicros,
-                                numberOfSignificantValueDigits: significantDigits)
+        init(digits: SignificantDigits) {
+            primary = RouteSecond(latency: RouteSecond.makeHistogram(digits: digits))
+            secondary = RouteSecond(latency: RouteSecond.makeHistogram(digits: digits))
         }
 
-        mutating func add(_ outcome: ShadowOutcome) {
-            requests += 1
-            switch outcome {
-            case let .responded(status, latency, _):
-                let micros = UInt64(max(1, min(Double(RouteSecond.highestLatencyMicros), (latency * 1_000_000).rounded())))
-                _ = self.latency.record(micros)
-                if status >= 500 { errors["http_5xx", default: 0] += 1 }
-            case let .failed(reason):
-                errors[reason.rawValue, default: 0] += 1
-            }
-        }
-
-        /// The Monitor view of this tally over `seconds`.
-        func results(seconds: Double, routes: [String: RunResults]? = nil) -> RunResults {
-            RunResults(requests: requests, durationSeconds: seconds, errors: errors, buckets: LatencyBuckets(histogram: latency), routes: routes)
-        }
-    }
-
-    /// Both sides of one route.
-    struct RouteTallies: Sendable {
-        var primary = Tally(significantDigits: .two)
-        var secondary = Tally(significantDigits: .two)
-    }
-
-    /// Both sides of one open second.
-    struct OpenSecond: Sendable {
-        var primary: SecondTally
-        var secondary: SecondTally
-    }
-
-    /// One side of one open second; its histogram is reused once the second is closed.
-    struct SecondTally: Sendable {
-        var requests = 0
-        var errors = 0
-        var latency: Histogram<UInt64>
-
-        mutating func add(_ outcome: ShadowOutcome) {
-            requests += 1
-            switch outcome {
-            case let .responded(status, latency, _):
-                _ = self.latency.record(UInt64(max(1, min(Double(RouteSecond.highestLatencyMicros), (latency * 1_000_000).rounded()))))
-                if status >= 500 { errors += 1 }
-            case .failed:
-                errors += 1
-            }
-        }
-
-        func sample(t: Double) -> Second {
-            let answered = latency.totalCount > 0
-            return Second(t: t, requests: requests, errors: errors,
-                          p50Ms: answered ? Double(latency.valueAtPercentile(50)) / 1000 : 0,
-                          p99Ms: answered ? Double(latency.valueAtPercentile(99)) / 1000 : 0)
+        init(primary: RouteSecond, secondary: RouteSecond) {
+            self.primary = primary
+            self.secondary = secondary
         }
     }
 
@@ -109,10 +56,11 @@ public struct ShadowComparisonRecorder: Sendable {
     public private(set) var primarySeconds: [Second] = []
     /// Closed seconds of the secondary, in time order (only seconds with mirrored requests).
     public private(set) var secondarySeconds: [Second] = []
-    /// The whole run, primary side (every proxied request).
-    public private(set) var primaryTotal = Tally(significantDigits: .three)
+    /// The whole run, primary side (every proxied request); errors by kind: the failure's name
+    /// (`timeout`, `reset`, `connectFailed`) or `http_5xx`.
+    public private(set) var primaryTotal = RouteSecond()
     /// The whole run, secondary side (mirrored requests that reached it).
-    public private(set) var secondaryTotal = Tally(significantDigits: .three)
+    public private(set) var secondaryTotal = RouteSecond()
     /// Sampled requests the proxy did not send to the secondary (queue full, body too large,
     /// shutting down), by reason: not the secondary's failures, so not in its figures.
     public private(set) var notMirrored: [ShadowFailure: Int] = [:]
@@ -123,8 +71,8 @@ public struct ShadowComparisonRecorder: Sendable {
     /// Records with a time before ``origin`` or not finite (in the totals, not in the timeline).
     public private(set) var outOfRangeRecords = 0
 
-    var routes: [String: RouteTallies] = [:]
-    var open: [Int: OpenSecond] = [:]
+    var routes: [String: Sides] = [:]
+    var open: [Int: Sides] = [:]
     var spare: [Histogram<UInt64>] = []
     var closedThrough = Int.min
     var newest = Int.min
@@ -158,21 +106,23 @@ public struct ShadowComparisonRecorder: Sendable {
             notMirrored[reason, default: 0] += 1
             mirrored = nil
         }
-        primaryTotal.add(exchange.primary)
-        if let mirrored { secondaryTotal.add(mirrored) }
         let route = routeName(exchange.record)
-        var tallies = routes.removeValue(forKey: route) ?? RouteTallies()
-        tallies.primary.add(exchange.primary)
-        if let mirrored { tallies.secondary.add(mirrored) }
+        let primary = Self.observation(exchange.primary, route: route, time: exchange.record.time)
+        let secondary = mirrored.map { Self.observation($0, route: route, time: exchange.record.time) }
+        primaryTotal.add(primary)
+        if let secondary { secondaryTotal.add(secondary) }
+        var tallies = routes.removeValue(forKey: route) ?? Sides(digits: .two)
+        tallies.primary.add(primary)
+        if let secondary { tallies.secondary.add(secondary) }
         routes[route] = tallies
 
         let time = exchange.record.time
         guard time.isFinite, time >= origin else { outOfRangeRecords += 1; return }
         let second = Int((time - origin).rounded(.down))
         guard second > closedThrough else { lateRecords += 1; return }
-        var slot = open.removeValue(forKey: second) ?? OpenSecond(primary: newTally(), secondary: newTally())
-        slot.primary.add(exchange.primary)
-        if let mirrored { slot.secondary.add(mirrored) }
+        var slot = open.removeValue(forKey: second) ?? newSeconds()
+        slot.primary.add(primary)
+        if let secondary { slot.secondary.add(secondary) }
         open[second] = slot
         if second > newest {
             newest = second
@@ -193,13 +143,37 @@ public struct ShadowComparisonRecorder: Sendable {
 
     /// The primary's figures over `seconds`, per route included, as Monitor compares them.
     public func primaryResults(seconds: Double) -> RunResults {
-        primaryTotal.results(seconds: seconds, routes: routes.mapValues { $0.primary.results(seconds: seconds) })
+        Self.results(primaryTotal, seconds: seconds, routes: routes.mapValues { Self.results($0.primary, seconds: seconds) })
     }
 
     /// The secondary's figures over `seconds`, routes that reached it included.
     public func secondaryResults(seconds: Double) -> RunResults {
         let reached = routes.filter { $0.value.secondary.requests > 0 }
-        return secondaryTotal.results(seconds: seconds, routes: reached.mapValues { $0.secondary.results(seconds: seconds) })
+        return Self.results(secondaryTotal, seconds: seconds, routes: reached.mapValues { Self.results($0.secondary, seconds: seconds) })
+    }
+
+    /// The Monitor view of one side's tally over `seconds`.
+    static func results(_ tally: RouteSecond, seconds: Double, routes: [String: RunResults]? = nil) -> RunResults {
+        RunResults(requests: tally.requests, durationSeconds: seconds, errors: tally.errors,
+                   buckets: LatencyBuckets(histogram: tally.latency), routes: routes)
+    }
+
+    /// What Monitor counts of one side's outcome: answered (status, latency) or failed by reason.
+    static func observation(_ outcome: ShadowOutcome, route: String, time: Double) -> RequestObservation {
+        switch outcome {
+        case let .responded(status, latency, _):
+            RequestObservation(time: time, route: route, latencyMicros: UInt64(max(1, (latency * 1_000_000).rounded())), status: status)
+        case let .failed(reason):
+            RequestObservation(time: time, route: route, error: reason.rawValue)
+        }
+    }
+
+    /// One side's figures for the second starting at `t`.
+    static func sample(_ tally: RouteSecond, t: Double) -> Second {
+        let answered = tally.latency.totalCount > 0
+        return Second(t: t, requests: Int(tally.requests), errors: Int(tally.errorCount),
+                      p50Ms: answered ? Double(tally.latency.valueAtPercentile(50)) / 1000 : 0,
+                      p99Ms: answered ? Double(tally.latency.valueAtPercentile(99)) / 1000 : 0)
     }
 
     /// Failures that happened in the proxy before the secondary was asked.
@@ -222,13 +196,14 @@ public struct ShadowComparisonRecorder: Sendable {
         return Self.otherRoute
     }
 
-    mutating func newTally() -> SecondTally {
-        if var histogram = spare.popLast() {
+    /// An empty open second, on histograms of closed seconds when there are any.
+    mutating func newSeconds() -> Sides {
+        func side() -> RouteSecond {
+            guard var histogram = spare.popLast() else { return RouteSecond(latency: RouteSecond.makeHistogram(digits: .two)) }
             histogram.reset()
-            return SecondTally(latency: histogram)
+            return RouteSecond(latency: histogram)
         }
-        return SecondTally(latency: Histogram(lowestDiscernibleValue: 1, highestTrackableValue: RouteSecond.highestLatencyMicros,
-                                              numberOfSignificantValueDigits: .two))
+        return Sides(primary: side(), secondary: side())
     }
 
     mutating func close(through last: Int) {
@@ -240,8 +215,8 @@ public struct ShadowComparisonRecorder: Sendable {
                 primarySeconds.append(Second(t: Double(second), requests: 0, errors: 0, p50Ms: 0, p99Ms: 0))
                 continue
             }
-            primarySeconds.append(slot.primary.sample(t: Double(second)))
-            if slot.secondary.requests > 0 { secondarySeconds.append(slot.secondary.sample(t: Double(second))) }
+            primarySeconds.append(Self.sample(slot.primary, t: Double(second)))
+            if slot.secondary.requests > 0 { secondarySeconds.append(Self.sample(slot.secondary, t: Double(second))) }
             spare.append(slot.primary.latency)
             spare.append(slot.secondary.latency)
         }
