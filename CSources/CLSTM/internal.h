@@ -8,13 +8,8 @@
 /* Forward gate kernel: for a [batch][4H] pre-activation block g (input + recurrent projections,
  * without bias), computes c = f*c_prev + i*g, h = o*tanh(c). When keep is non-zero the activated
  * gates (i, f, g, o) are written back into g. c_prev may be NULL (zero state) or equal to c. */
-typedef void (*clstm_gates_fn)(float *g, const float *bias, const float *c_prev, float *c,
-                               float *h, int batch, int hidden, int keep);
-
 void clstm_gates_portable(float *g, const float *bias, const float *c_prev, float *c, float *h,
                           int batch, int hidden, int keep);
-void clstm_gates_avx512(float *g, const float *bias, const float *c_prev, float *c, float *h,
-                        int batch, int hidden, int keep);
 
 /* Backward gate kernel for one step. act: activated gates [batch][4H]; c, c_prev: cell states
  * (c_prev NULL = zero); dh_above and dh_rec (either may be NULL) are summed into dh;
@@ -55,10 +50,8 @@ static inline void clstm_gate_backward_unit(const clstm_bwd_row *r, int j, int H
     d[3 * H + j] = dh * tc * o * (1.0f - o);
     r->dc[j] = dcv * f;
 }
-typedef void (*clstm_gates_backward_fn)(const float *, const float *, const float *, const float *,
-                                        const float *, float *, float *, int, int);
 
-/* Fused recurrent kernels (recurrent_avx2.c), used when the ISA is AVX2. Rows (sequences) are
+/* Fused recurrent kernels (recurrent_avx2.c), used when the ISA is AVX2 (and AVX512: see below). Rows (sequences) are
  * processed in tiles of CLSTM_TILE_ROWS; [r0, r1) is the range of rows handled by one call. */
 #define CLSTM_TILE_ROWS 6
 /* steps whose dG rows are kept per tile before they update the weight gradients */
@@ -86,6 +79,7 @@ typedef struct clstm_bwd_args {
     const float *dh_top;   /* dL/dh of the last step from the head [B][H], or NULL */
     float *dx;             /* dL/dx for the layer below [T][B][In], or NULL */
     float *acc;            /* += [dWh | dWx | db]^T: [H + In + 1][4H] */
+    int wide;              /* the products with the 512-bit kernels of recurrent_avx512.c */
 } clstm_bwd_args;
 void clstm_bwd_layer_avx2(const clstm_bwd_args *args, int r0, int r1, float *scratch);
 
@@ -114,6 +108,21 @@ void clstm_q_recurrent_portable(const int16_t *wq, const float *inv, const float
 void clstm_fwd_layer_q_avx2(const int16_t *wq, const float *pk, int In, int H, int T, int B, int r0, int r1,
                             const float *x, float *h_all, float *h_last, float *scratch);
 
+/* The same forward kernels with 512-bit vectors (recurrent_avx512.c), used when the ISA is AVX512;
+ * same arguments, scratch and packing as the AVX2 ones, inference outputs equal to theirs bit for
+ * bit. The int16 one needs AVX-512 VNNI (clstm_cpu_has_avx512_vnni). */
+void clstm_fwd_layer_avx512(const float *pk, int In, int H, int T, int B, int r0, int r1, const float *x,
+                            float *h_all, float *c_all, float *act_all, float *h_last, float *scratch);
+void clstm_fwd_layer_q_avx512(const int16_t *wq, const float *pk, int In, int H, int T, int B, int r0, int r1,
+                              const float *x, float *h_all, float *h_last, float *scratch);
+
+/* The backward's products with 512-bit vectors, for clstm_bwd_layer_avx2 when args->wide: the same
+ * sums in the same order as its AVX2 ones. out[r][0..N) = dg[r] W (W as clstm_bwd_pack, K = 4H), rows
+ * [0, mr); C[n][m] += sum_k Z[k][n] D[k][m]. */
+void clstm_bwd_rec_avx512(int mr, const float *pk, int K, int N, const float *dg, float *out);
+void clstm_wgrad_avx512(int M, int N, int K, const float *D, const float *Z, float *C);
+
 int clstm_cpu_has_avx2(void);
 int clstm_cpu_has_avx512(void);
+int clstm_cpu_has_avx512_vnni(void);
 #endif

@@ -15,8 +15,6 @@ struct clstm_layer_ws {
 
 struct clstm_ctx {
     clstm_config cfg;
-    clstm_gates_fn gates;
-    clstm_gates_backward_fn gates_backward;
     clstm_isa isa;
     size_t n_params;
     float *params, *grads, *adam_m, *adam_v;
@@ -38,8 +36,9 @@ struct clstm_ctx {
     float *dh_rec;    /* [B][H] */
     float *dc;        /* [B][H] */
     float *dh_top;    /* [B][H] */
-    /* fused AVX2 recurrent kernels (isa == AVX2) */
+    /* fused recurrent kernels (isa AVX2 or AVX512; PORTABLE: OpenBLAS GEMMs + a gate pass) */
     int fused;
+    int q_vnni; /* AVX512 with VNNI: the int16 forward of recurrent_avx512.c */
     float *pk_fwd[CLSTM_MAX_LAYERS]; /* packed [Wh; Wx; b] per layer, re-packed at every call */
     float *pk_bwd[CLSTM_MAX_LAYERS]; /* packed Wh for dh = dG Wh (training) */
     float *scratch;                  /* n_scratch x worker_slice(): one slice per worker */
@@ -182,16 +181,15 @@ int clstm_create(const clstm_config *config, clstm_ctx **out) {
                    : clstm_cpu_has_avx2() ? CLSTM_ISA_AVX2 : CLSTM_ISA_PORTABLE;
     if (ctx->isa == CLSTM_ISA_AVX512 && !clstm_cpu_has_avx512()) ctx->isa = CLSTM_ISA_PORTABLE;
     if (ctx->isa == CLSTM_ISA_AVX2 && !clstm_cpu_has_avx2()) ctx->isa = CLSTM_ISA_PORTABLE;
-    ctx->gates = ctx->isa == CLSTM_ISA_AVX512 ? clstm_gates_avx512
-                 : clstm_gates_portable; /* AVX2: the fused kernels, no separate gate pass */
-    ctx->gates_backward = ctx->isa == CLSTM_ISA_PORTABLE ? clstm_gates_backward : clstm_gates_backward_avx2;
+    /* AVX2 and AVX512: the fused kernels, no separate gate pass; int16 on AVX512 needs VNNI */
+    ctx->q_vnni = ctx->isa == CLSTM_ISA_AVX512 && clstm_cpu_has_avx512_vnni();
 
     const size_t TB = (size_t)c.seq_len * c.max_batch;
     ctx->params = falloc(off);
     ctx->grads = falloc(off);
     ctx->adam_m = falloc(off);
     ctx->adam_v = falloc(off);
-    ctx->fused = ctx->isa == CLSTM_ISA_AVX2;
+    ctx->fused = ctx->isa == CLSTM_ISA_AVX2 || ctx->isa == CLSTM_ISA_AVX512;
     /* the fused kernels keep pre-activations in registers: no [T][B][4H] gate buffer */
     ctx->inf_gates = falloc(ctx->fused ? 1 : TB * 4 * H);
     ctx->inf_h[0] = falloc(TB * H);
@@ -325,14 +323,15 @@ struct row_job {
 static void row_job_run(const struct row_job *j) {
     const clstm_ctx *ctx = j->ctx;
     const int H = ctx->cfg.hidden_size, T = ctx->cfg.seq_len;
+    const int In = layer_input(ctx, j->l), z = ctx->isa == CLSTM_ISA_AVX512;
     if (j->backward)
         clstm_bwd_layer_avx2(&j->bwd, j->r0, j->r1, j->scratch);
     else if (j->quant)
-        clstm_fwd_layer_q_avx2(ctx->q_wh[j->l], ctx->q_pk[j->l], layer_input(ctx, j->l), H, T, j->B, j->r0, j->r1,
-                               j->x, j->h_all, j->h_last, j->scratch);
+        (ctx->q_vnni ? clstm_fwd_layer_q_avx512 : clstm_fwd_layer_q_avx2)(
+            ctx->q_wh[j->l], ctx->q_pk[j->l], In, H, T, j->B, j->r0, j->r1, j->x, j->h_all, j->h_last, j->scratch);
     else
-        clstm_fwd_layer_avx2(ctx->pk_fwd[j->l], layer_input(ctx, j->l), H, T, j->B, j->r0, j->r1, j->x,
-                             j->h_all, j->c_all, j->act, j->h_last, j->scratch);
+        (z ? clstm_fwd_layer_avx512 : clstm_fwd_layer_avx2)(ctx->pk_fwd[j->l], In, H, T, j->B, j->r0, j->r1, j->x,
+                                                            j->h_all, j->c_all, j->act, j->h_last, j->scratch);
 }
 
 static void *row_job_thread(void *p) {
@@ -471,7 +470,7 @@ static void layer_forward(clstm_ctx *ctx, int l, const float *x, int B, float *g
                         h + (t - 1) * hstride, H, Wh, H, 1.0f, g, 4 * H);
         float *ct = keep ? c + t * hstride : c;
         const float *cp = t == 0 ? NULL : (keep ? c + (t - 1) * hstride : c);
-        ctx->gates(g, bias, cp, ct, h + t * hstride, B, H, keep);
+        clstm_gates_portable(g, bias, cp, ct, h + t * hstride, B, H, keep);
     }
 }
 
@@ -578,7 +577,8 @@ int clstm_backward(clstm_ctx *ctx, const float *dy) {
             j.bwd = (clstm_bwd_args){.In = In, .H = H, .T = T, .B = B, .pk_wh = ctx->pk_bwd[l], .pk_wx = pk_wx,
                                      .act = w->gates, .c = w->c, .h = w->h, .x = X, .dh_above = dabove,
                                      .dh_top = l == L - 1 ? ctx->dh_top : NULL,
-                                     .dx = l > 0 ? ctx->dx[(l - 1) & 1] : NULL};
+                                     .dx = l > 0 ? ctx->dx[(l - 1) & 1] : NULL,
+                                     .wide = ctx->isa == CLSTM_ISA_AVX512};
             run_rows(ctx, &j);
             continue;
         }
@@ -588,7 +588,7 @@ int clstm_backward(clstm_ctx *ctx, const float *dy) {
             const float *da = l == L - 1 ? (t == T - 1 ? ctx->dh_top : NULL) : dabove + t * hstride;
             const float *dr = t == T - 1 ? NULL : ctx->dh_rec;
             float *dg = ctx->dg + t * gstride;
-            ctx->gates_backward(w->gates + t * gstride, w->c + t * hstride,
+            clstm_gates_backward(w->gates + t * gstride, w->c + t * hstride,
                                  t > 0 ? w->c + (t - 1) * hstride : NULL, da, dr, ctx->dc, dg, B, H);
             if (t > 0)
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, H, 4 * H, 1.0f, dg, 4 * H,

@@ -606,11 +606,12 @@ void clstm_bwd_layer_avx2(const clstm_bwd_args *a, int r0, int r1, float *scratc
                                       t == T - 1 ? NULL : dr, dc, dg, mr, H);
             copy_z_rows(mr, H, In, t > 0 ? a->h + off - hs : NULL, a->x + t * xs + (size_t)rb * In,
                         zb + (size_t)nbuf * mr * N);
-            if (t > 0) bwd_rec_any(mr, a->pk_wh, G, H, dg, dr);
-            if (a->dx) bwd_rec_any(mr, a->pk_wx, G, In, dg, a->dx + t * xs + (size_t)rb * In);
+            if (t > 0) (a->wide ? clstm_bwd_rec_avx512 : bwd_rec_any)(mr, a->pk_wh, G, H, dg, dr);
+            if (a->dx)
+                (a->wide ? clstm_bwd_rec_avx512 : bwd_rec_any)(mr, a->pk_wx, G, In, dg, a->dx + t * xs + (size_t)rb * In);
             nbuf++;
             if (nbuf == BWD_STEPS || t == 0) {
-                wgrad(G, N, nbuf * mr, dgb, zb, a->acc);
+                (a->wide ? clstm_wgrad_avx512 : wgrad)(G, N, nbuf * mr, dgb, zb, a->acc);
                 nbuf = 0;
             }
         }

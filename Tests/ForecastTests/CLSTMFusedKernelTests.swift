@@ -3,16 +3,19 @@ import Foundation
 import Testing
 @testable import Forecast
 
-/// The fused AVX2 recurrent kernels (CSources/CLSTM/recurrent_avx2.c) against the portable
-/// OpenBLAS path and the double-precision reference, on shapes that hit every tail: H not a
-/// multiple of 4 or 8, batches that are not a multiple of the 6-row tile, I = 1, 3 layers,
-/// rows split across threads.
+/// The fused recurrent kernels (CSources/CLSTM/recurrent_avx2.c, and recurrent_avx512.c where the
+/// CPU has AVX-512) against the portable OpenBLAS path and the double-precision reference, on
+/// shapes that hit every tail: H not a multiple of 4, 8 or 16, an odd number of 4-unit panels,
+/// batches that are not a multiple of the 6-row tile, I = 1, 3 layers, rows split across threads.
 @Suite struct CLSTMFusedKernelTests {
-    /// True when this CPU runs the fused kernels (AVX2 + FMA); elsewhere AUTO never picks them.
-    static let fusedAvailable: Bool = {
+    /// True when `isa` is what a network asking for it runs on this CPU (an ISA the CPU lacks
+    /// falls back to PORTABLE).
+    static func runs(_ isa: clstm_isa) -> Bool {
         let shape = LSTMShape(layers: 1, inputSize: 1, hiddenSize: 1, outputSize: 1, sequenceLength: 1, maxBatch: 1)
-        return (try? LSTMNetwork(shape: shape, seed: 1, isa: CLSTM_ISA_AVX2).activeISA) == CLSTM_ISA_AVX2
-    }()
+        return (try? LSTMNetwork(shape: shape, seed: 1, isa: isa).activeISA) == isa
+    }
+    /// The fused ISAs this CPU runs: AVX2, and AVX512 where it has AVX-512 F/DQ/BW/VL.
+    static let fusedISAs: [clstm_isa] = [CLSTM_ISA_AVX2, CLSTM_ISA_AVX512].filter(runs)
 
     struct Case: CustomTestStringConvertible, Sendable {
         var layers, input, hidden, output, steps, batch, threads: Int
@@ -35,11 +38,11 @@ import Testing
         net.parameters = net.parameters.map { _ in Float(r.uniform(scale)) }
     }
 
-    @Test(.enabled(if: fusedAvailable), arguments: cases)
-    func fusedMatchesPortablePath(_ c: Case) throws {
-        let fused = try LSTMNetwork(shape: c.shape, seed: 3, threads: c.threads, isa: CLSTM_ISA_AVX2)
+    @Test(arguments: cases, fusedISAs)
+    func fusedMatchesPortablePath(_ c: Case, isa: clstm_isa) throws {
+        let fused = try LSTMNetwork(shape: c.shape, seed: 3, threads: c.threads, isa: isa)
         let portable = try LSTMNetwork(shape: c.shape, seed: 3, isa: CLSTM_ISA_PORTABLE)
-        #expect(fused.activeISA == CLSTM_ISA_AVX2)
+        #expect(fused.activeISA == isa)
         Self.randomize(fused, seed: 17, scale: 0.6)
         portable.parameters = fused.parameters
         let x = CLSTMTests.makeInput(c.shape, batch: c.batch, seed: 23)
@@ -65,11 +68,11 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: fusedAvailable))
-    func fusedGradientsMatchFiniteDifferencesInDouble() throws {
+    @Test(arguments: fusedISAs)
+    func fusedGradientsMatchFiniteDifferencesInDouble(isa: clstm_isa) throws {
         // 3 layers, I = 1, H = 6 (a half group of 4 in every tile), B = 7 over 2 workers
         let c = Case(layers: 3, input: 1, hidden: 6, output: 2, steps: 4, batch: 7, threads: 2)
-        let net = try LSTMNetwork(shape: c.shape, seed: 5, threads: c.threads, isa: CLSTM_ISA_AVX2)
+        let net = try LSTMNetwork(shape: c.shape, seed: 5, threads: c.threads, isa: isa)
         Self.randomize(net, seed: 41, scale: 0.5)
         let x = CLSTMTests.makeInput(c.shape, batch: c.batch, seed: 43)
         var r = TestRandom(state: 47)
@@ -102,13 +105,13 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: fusedAvailable))
-    func resultsAreDeterministicPerThreadCountAndRowsDoNotDependOnTheSplit() throws {
+    @Test(arguments: fusedISAs)
+    func resultsAreDeterministicPerThreadCountAndRowsDoNotDependOnTheSplit(isa: clstm_isa) throws {
         let shape = LSTMShape(layers: 2, inputSize: 4, hiddenSize: 12, outputSize: 3, sequenceLength: 9, maxBatch: 25)
         let x = CLSTMTests.makeInput(shape, batch: 25, seed: 53)
         let dy = (0..<(25 * 3)).map { Float($0 % 7) * 0.1 - 0.3 }
         func run(threads: Int) throws -> (y: [Float], grads: [Float]) {
-            let net = try LSTMNetwork(shape: shape, seed: 9, threads: threads, isa: CLSTM_ISA_AVX2)
+            let net = try LSTMNetwork(shape: shape, seed: 9, threads: threads, isa: isa)
             var y = [Float]()
             try net.forwardTrain(x, batch: 25, into: &y)
             try net.backward(dy)
@@ -133,9 +136,8 @@ import Testing
     /// is accurate in absolute, not relative, terms near 0); absolute error everywhere, with
     /// saturated inputs out to ±90. Measured: AVX2 6.8e-7 relative / 2.5e-7 absolute, libm in
     /// float (portable) 4.6e-7 / 1.5e-7.
-    @Test(arguments: [CLSTM_ISA_PORTABLE, CLSTM_ISA_AVX2])
+    @Test(arguments: [CLSTM_ISA_PORTABLE] + fusedISAs)
     func gateNonLinearitiesMatchLibm(isa: clstm_isa) throws {
-        if isa == CLSTM_ISA_AVX2 && !Self.fusedAvailable { return }
         let batch = 600
         let shape = LSTMShape(layers: 1, inputSize: 1, hiddenSize: 1, outputSize: 1, sequenceLength: 2, maxBatch: batch)
         let net = try LSTMNetwork(shape: shape, seed: 1, isa: isa)

@@ -24,7 +24,7 @@ import Testing
         }
     }
 
-    static let cases: [Case] = [CLSTM_ISA_AVX2, CLSTM_ISA_PORTABLE].flatMap { isa in
+    static let cases: [Case] = ([CLSTM_ISA_PORTABLE] + CLSTMFusedKernelTests.fusedISAs).flatMap { isa in
         [
             Case(layers: 1, input: 8, hidden: 64, steps: 48, batch: 7, isa: isa),  // the benchmark H, one tile + 1 row
             Case(layers: 2, input: 5, hidden: 13, steps: 20, batch: 3, isa: isa),  // H odd (a zero k pair), H % 8 = 5
@@ -59,7 +59,7 @@ import Testing
         #expect(try net.forward(x, batch: c.batch) == fp32)
     }
 
-    @Test(arguments: [CLSTM_ISA_AVX2, CLSTM_ISA_PORTABLE])
+    @Test(arguments: [CLSTM_ISA_PORTABLE] + CLSTMFusedKernelTests.fusedISAs)
     func int16CopyFollowsEveryWeightChange(isa: clstm_isa) throws {
         let shape = LSTMShape(layers: 2, inputSize: 3, hiddenSize: 12, outputSize: 2, sequenceLength: 10, maxBatch: 6)
         let net = try LSTMNetwork(shape: shape, seed: 3, isa: isa)

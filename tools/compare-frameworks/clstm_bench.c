@@ -1,10 +1,12 @@
 /* Throughput of CLSTM (and of plain sgemm at the same shapes) for tools/compare-frameworks.
  * usage: clstm_bench I H T B threads [seconds]
+ * CLSTM_BENCH_ISA=avx2|avx512|portable picks the kernel ISA (default: CLSTM_ISA_AUTO).
  * prints one JSON line per measurement. */
 #include "CLSTM.h"
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static double now(void) {
@@ -24,7 +26,15 @@ int main(int argc, char **argv) {
     int In = atoi(argv[1]), H = atoi(argv[2]), T = atoi(argv[3]), B = atoi(argv[4]), th = atoi(argv[5]);
     double budget = argc > 6 ? atof(argv[6]) : 2.0;
     int O = 1;
-    clstm_config cfg = {1, In, H, O, T, B, 42, th, CLSTM_ISA_AUTO};
+    clstm_isa isa = CLSTM_ISA_AUTO;
+    const char *isa_name = getenv("CLSTM_BENCH_ISA");
+    if (isa_name && *isa_name) {
+        if (!strcmp(isa_name, "avx2")) isa = CLSTM_ISA_AVX2;
+        else if (!strcmp(isa_name, "avx512")) isa = CLSTM_ISA_AVX512;
+        else if (!strcmp(isa_name, "portable")) isa = CLSTM_ISA_PORTABLE;
+        else { fprintf(stderr, "CLSTM_BENCH_ISA: expected avx2, avx512 or portable, got '%s'\n", isa_name); return 2; }
+    }
+    clstm_config cfg = {1, In, H, O, T, B, 42, th, isa};
     clstm_ctx *ctx;
     int rc = clstm_create(&cfg, &ctx);
     if (rc) { fprintf(stderr, "create: %s\n", clstm_strerror(rc)); return 1; }
