@@ -16,6 +16,10 @@ public struct SynthesisOptions: Sendable, Equatable {
     public enum ArrivalModel: String, Sendable, Equatable, CaseIterable {
         /// Independent requests, a non-homogeneous Poisson process.
         case open
+        /// Independent requests evenly spaced at the curve's rate (one every 1 / rate seconds,
+        /// wrk2's constant throughput): the rate without the Poisson process's bursts, to hold a
+        /// target at a precise rate (e.g. at its measured ceiling).
+        case even
         /// Sessions start as a non-homogeneous Poisson process and each walks the profile's
         /// route Markov chain with sampled think times.
         case sessions

@@ -11,7 +11,7 @@ struct RunMaxTests {
     @Test("options that only shape arrival times are refused with --max; request-shaping ones are kept")
     func validation() throws {
         for conflicting in [["--rate", "500"], ["--rate-scale", "2"], ["--quantile", "0.9"], ["--sampled-path"],
-                            ["--time-compression", "24"], ["--sessions"], ["--scenario", "flash-sale"], ["--autoscale", "predictive", "--capacity-per-instance", "100"]] {
+                            ["--time-compression", "24"], ["--sessions"], ["--even-arrivals"], ["--scenario", "flash-sale"], ["--autoscale", "predictive", "--capacity-per-instance", "100"]] {
             #expect(throws: (any Error).self, "\(conflicting)") { try RunCommand.parse(Self.target + ["--max"] + conflicting) }
             // The same options are fine on the open model.
             _ = try RunCommand.parse(Self.target + conflicting)
@@ -23,6 +23,11 @@ struct RunMaxTests {
         #expect(throws: (any Error).self) { try RunCommand.parse(Self.target + ["--pipeline", "4"]) }
         #expect(throws: (any Error).self) { try RunCommand.parse(Self.target + ["--requests", "10"]) }
         #expect(throws: (any Error).self) { try RunCommand.parse(Self.target + ["--max", "--pipeline", "0"]) }
+        // arrival models: Poisson by default, evenly spaced or session-driven on request, not both
+        #expect(try RunCommand.parse(Self.target).synthesis.options(host: "h").arrivals == .open)
+        #expect(try RunCommand.parse(Self.target + ["--even-arrivals"]).synthesis.options(host: "h").arrivals == .even)
+        #expect(try RunCommand.parse(Self.target + ["--sessions"]).synthesis.options(host: "h").arrivals == .sessions)
+        #expect(throws: (any Error).self) { try RunCommand.parse(Self.target + ["--even-arrivals", "--sessions"]) }
     }
 
     @Test("a windowed fault rule is refused with --max, a probability-only one is kept")

@@ -57,6 +57,36 @@ struct ArrivalTests {
         #expect(ksDistance(gaps) { 1 - exp(-rate * $0) } < 1.63 / Double(gaps.count).squareRoot())
     }
 
+    @Test("evenly spaced arrivals: one every 1/rate seconds in each step, each step's exact count, the remainder carried across steps")
+    func evenArrivals() throws {
+        let profile = ExampleProfile.shop(forecastSteps: 6, medianPerStep: 600)
+        // 10 s steps at 60 and 120 requests per second, alternately
+        let generator = try ScheduleGenerator(profile: profile, options: options(duration: 60) {
+            $0.arrivals = .even
+            $0.timeCompression = 6
+        })
+        var times: [Int64] = []
+        while let chunk = generator.nextChunk() { times += chunk.entries.map(\.sendAtNanos) }
+        #expect(abs(times.count - 6 * 900) <= 1)
+        for step in 0..<6 {
+            let inStep = times.filter { $0 >= Int64(step) * 10_000_000_000 && $0 < Int64(step + 1) * 10_000_000_000 }
+            let rate = step % 2 == 0 ? 60.0 : 120.0
+            #expect(abs(inStep.count - Int(rate * 10)) <= 1, "step \(step): \(inStep.count)")
+            let gaps = zip(inStep, inStep.dropFirst()).map { Double($1 - $0) / 1e9 }
+            // whole nanoseconds: each send time is rounded down once, so a gap is within 1 ns of 1 / rate
+            #expect(gaps.allSatisfy { abs($0 - 1 / rate) <= 1.5e-9 }, "step \(step): gaps \(gaps.min()!)…\(gaps.max()!)")
+        }
+        // the same options and seed give the same times; other seeds too (no draw involved)
+        let again = try ScheduleGenerator(profile: profile, options: options(duration: 60) {
+            $0.arrivals = .even
+            $0.timeCompression = 6
+            $0.seed = 99
+        })
+        var timesAgain: [Int64] = []
+        while let chunk = again.nextChunk() { timesAgain += chunk.entries.map(\.sendAtNanos) }
+        #expect(timesAgain == times)
+    }
+
     @Test("without a forecast the history shape drives the rate, and says so")
     func historyFallback() throws {
         let profile = ExampleProfile.shop(forecastSteps: 0)

@@ -3,6 +3,8 @@ import Traffic
 /// Arrival times of a non-homogeneous Poisson process with piecewise-constant rate, by the
 /// time-change method: one unit exponential per arrival, carried exactly across segment
 /// boundaries (memorylessness), so every segment is an exact Poisson process at its rate.
+/// With `evenlySpaced`, every budget is 1 instead of an exponential draw: arrivals one every
+/// 1 / rate seconds, the remainder carried across segment boundaries the same way.
 struct OpenArrivals {
     /// Segment starts, ends and rates (plain arrays: no segment struct copied per arrival).
     private let starts: [Double]
@@ -20,11 +22,15 @@ struct OpenArrivals {
 
     static let batch = 64
 
-    init(plan: RatePlan, seed: UInt64) {
+    /// Unit budgets (evenly spaced arrivals) instead of unit exponentials.
+    private let evenlySpaced: Bool
+
+    init(plan: RatePlan, seed: UInt64, evenlySpaced: Bool = false) {
         starts = plan.segments.map(\.start)
         ends = plan.segments.map(\.end)
         rates = plan.segments.map(\.rate)
         random = ArrivalRandom(seed: seed ^ 0x4152_5249_5641_4c53)
+        self.evenlySpaced = evenlySpaced
     }
 
     /// The next arrival: run seconds and segment index, or `nil` at the end of the run.
@@ -47,14 +53,18 @@ struct OpenArrivals {
         return nil
     }
 
-    /// Draws the next ``batch`` unit exponentials: -log(1 - u), u in [0, 1).
+    /// Draws the next ``batch`` unit exponentials: -log(1 - u), u in [0, 1) (evenly spaced: ones).
     private mutating func refill() {
+        nextBudget = 0
+        if evenlySpaced {
+            budgets.withUnsafeMutableBufferPointer { $0.update(repeating: 1) }
+            return
+        }
         var random = self.random
         budgets.withUnsafeMutableBufferPointer { budgets in
             for i in 0..<Self.batch { budgets[i] = -fastLog(1 - random.nextUnit()) }
         }
         self.random = random
-        nextBudget = 0
     }
 
     /// Draws and drops the arrivals whose time in whole nanoseconds is before `cutoff`; returns

@@ -104,6 +104,7 @@ public final class ScheduleGenerator {
         mixAliases = plan.mixes.map { AliasTable(weights: $0) }
         switch options.arrivals {
         case .open: openArrivals = OpenArrivals(plan: plan, seed: options.seed)
+        case .even: openArrivals = OpenArrivals(plan: plan, seed: options.seed, evenlySpaced: true)
         case .sessions: sessionArrivals = try SessionArrivals(profile: profile, plan: plan, options: options)
         }
         seed = options.seed

@@ -77,7 +77,7 @@ public struct SynthesizedSchedule: AsyncSequence, Sendable {
     static func warmupGenerator(profile: RequestProfile, options: SynthesisOptions, plan: RatePlan, seconds: Double) throws -> ScheduleGenerator {
         var warm = options
         warm.durationSeconds = seconds
-        warm.arrivals = .open
+        warm.arrivals = options.arrivals == .even ? .even : .open
         warm.faults = nil
         warm.scenario = nil
         warm.seed = options.seed ^ warmupSeedTag

@@ -17,7 +17,8 @@ struct RunCommand: AsyncParsableCommand {
             time). The requests are the same stream in the same order (same seed, same requests; \
             --shard still partitions it), their send times ignored; latency counts from the \
             actual send. Options that only shape arrival times (--rate, --rate-scale, --quantile, \
-            --sampled-path, --time-compression, --sessions, --scenario) are refused with --max.
+            --sampled-path, --time-compression, --sessions, --even-arrivals, --scenario) are refused \
+            with --max.
             """)
 
     @Argument(help: "The request profile (JSON written by `shadowcast profile`).")

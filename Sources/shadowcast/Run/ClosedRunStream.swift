@@ -25,6 +25,7 @@ enum ClosedRunStream {
         if synthesis.quantile != nil { found.append("--quantile \(reason)") }
         if synthesis.sampledPath { found.append("--sampled-path \(reason)") }
         if synthesis.timeCompression != 1 { found.append("--time-compression \(reason)") }
+        if synthesis.evenArrivals { found.append("--even-arrivals \(reason)") }
         if synthesis.sessions { found.append("--sessions: session think times are arrival times, which the closed model (--max) ignores") }
         if synthesis.scenario != nil { found.append("--scenario: scenario events are placed in run time, which the closed model (--max) does not follow") }
         if autoscaling.autoscale == .predictive { found.append("--autoscale predictive provisions for the planned arrival rate, which the closed model (--max) does not have") }

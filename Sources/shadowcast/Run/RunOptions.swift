@@ -22,6 +22,9 @@ struct SynthesisArguments: ParsableArguments {
     @Flag(help: "Session-driven arrivals: sessions walk the profile's route chain with think times.")
     var sessions = false
 
+    @Flag(help: "Evenly spaced arrivals at the curve's rate (one every 1/rate seconds, as wrk2) instead of a Poisson process: the rate without its bursts.")
+    var evenArrivals = false
+
     @Option(help: "Profile seconds per run second (24: a day of traffic in an hour).")
     var timeCompression: Double = 1
 
@@ -56,6 +59,7 @@ struct SynthesisArguments: ParsableArguments {
         guard duration.duration > .zero else { throw ValidationError("--duration must be positive") }
         if let quantile, !(0...1).contains(quantile) { throw ValidationError("--quantile must be within 0…1") }
         if rate != nil && rateScale != nil { throw ValidationError("--rate and --rate-scale exclude each other") }
+        if evenArrivals && sessions { throw ValidationError("--even-arrivals and --sessions exclude each other") }
         if let rate, !(rate > 0) || !rate.isFinite { throw ValidationError("--rate must be a positive number of requests per second") }
         if let rateScale, !(rateScale > 0) || !rateScale.isFinite { throw ValidationError("--rate-scale must be positive") }
         guard timeCompression > 0, timeCompression.isFinite else { throw ValidationError("--time-compression must be positive") }
@@ -81,7 +85,7 @@ struct SynthesisArguments: ParsableArguments {
         o.seed = seed
         o.durationSeconds = Double(duration.duration.components.seconds) + Double(duration.duration.components.attoseconds) / 1e18
         o.curve = sampledPath ? .sampledPath : .quantile(quantile ?? 0.5)
-        o.arrivals = sessions ? .sessions : .open
+        o.arrivals = sessions ? .sessions : evenArrivals ? .even : .open
         if let rate { o.rate = .absolute(rate) } else if let rateScale { o.rate = .scale(rateScale) }
         o.timeCompression = timeCompression
         o.routeShares = Dictionary(routeShares.compactMap(Self.pair), uniquingKeysWith: { _, b in b })
