@@ -32,9 +32,16 @@ let benchmarks: @Sendable () -> Void = {
                     }
                 }
                 Benchmark("LSTM training \(label)", configuration: config) { benchmark in
+                    // package-benchmark runs this closure once per sample: a fresh network, whose
+                    // first training step allocates and first touches the training workspace
+                    // (~60 MB at H=64 B=256). That step is taken before the clock starts, as the
+                    // C harness of tools/compare-frameworks does (it measured 2.6x this row's
+                    // rate until session 7 moved it out of the measured region).
                     let net = try LSTMNetwork(shape: shape, seed: 1, threads: threads)
                     var y = [Float]()
                     let adam = AdamSettings(learningRate: 1e-3)
+                    try net.forwardTrain(x, batch: batch, into: &y)
+                    try net.backward(dy)
                     benchmark.startMeasurement()
                     for _ in benchmark.scaledIterations {
                         let start = ContinuousClock.now

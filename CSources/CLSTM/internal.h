@@ -65,9 +65,10 @@ void clstm_fwd_pack(const float *Wx, const float *Wh, const float *bias, int In,
 void clstm_bwd_pack(const float *W, int N, int H, float *out);
 /* Forward of one layer over T steps for rows [r0, r1). x: [T][B][In]. Training: h_all, c_all,
  * act_all ([T][B][H], [T][B][H], [T][B][4H], activated gates) all non-NULL. Inference: c_all and
- * act_all NULL; h_all non-NULL stores every step, or NULL stores only the last step in h_last. */
-void clstm_fwd_layer_avx2(const float *pk, int In, int H, int T, int B, int r0, int r1, const float *x,
-                          float *h_all, float *c_all, float *act_all, float *h_last, float *scratch);
+ * act_all NULL; h_all non-NULL stores every step, or NULL stores only the last step in h_last.
+ * `wide`: the 512-bit steps (the AVX512 ISA), else the AVX2 ones. */
+void clstm_fwd_layer_fused(const float *pk, int In, int H, int T, int B, int r0, int r1, const float *x,
+                           float *h_all, float *c_all, float *act_all, float *h_last, float *scratch, int wide);
 /* Backward through the steps of one layer for rows [r0, r1). */
 typedef struct clstm_bwd_args {
     int In, H, T, B;
@@ -81,7 +82,7 @@ typedef struct clstm_bwd_args {
     float *acc;            /* += [dWh | dWx | db]^T: [H + In + 1][4H] */
     int wide;              /* the products with the 512-bit kernels of recurrent_avx512.c */
 } clstm_bwd_args;
-void clstm_bwd_layer_avx2(const clstm_bwd_args *args, int r0, int r1, float *scratch);
+void clstm_bwd_layer_fused(const clstm_bwd_args *args, int r0, int r1, float *scratch);
 
 /* Int16 recurrent product (CLSTM_PRECISION_INT16, quant.c and recurrent_avx2.c).
  * h is quantised as h_q = round(h * CLSTM_Q_HSCALE), |h| <= 1 so |h_q| <= 2^14. Each gate row m
@@ -103,20 +104,21 @@ void clstm_q_pack(const float *Wx, const float *Wh, const float *bias, int In, i
  * h_q quantised from h ([B][H]) into hq ([B][2 * ((H + 1) / 2)] int16 scratch). */
 void clstm_q_recurrent_portable(const int16_t *wq, const float *inv, const float *h, int B, int H, int16_t *hq,
                                 float *g);
-/* Inference forward of one layer over T steps for rows [r0, r1) with the int16 recurrent product
- * (AVX2); h_all / h_last as clstm_fwd_layer_avx2 (inference). */
-void clstm_fwd_layer_q_avx2(const int16_t *wq, const float *pk, int In, int H, int T, int B, int r0, int r1,
-                            const float *x, float *h_all, float *h_last, float *scratch);
+/* Inference forward of one layer over T steps for rows [r0, r1) with the int16 recurrent product;
+ * h_all / h_last as clstm_fwd_layer_fused (inference). `wide`: the AVX-512 VNNI step. */
+void clstm_fwd_layer_q_fused(const int16_t *wq, const float *pk, int In, int H, int T, int B, int r0, int r1,
+                             const float *x, float *h_all, float *h_last, float *scratch, int wide);
 
-/* The same forward kernels with 512-bit vectors (recurrent_avx512.c), used when the ISA is AVX512;
- * same arguments, scratch and packing as the AVX2 ones, inference outputs equal to theirs bit for
- * bit. The int16 one needs AVX-512 VNNI (clstm_cpu_has_avx512_vnni). */
-void clstm_fwd_layer_avx512(const float *pk, int In, int H, int T, int B, int r0, int r1, const float *x,
-                            float *h_all, float *c_all, float *act_all, float *h_last, float *scratch);
-void clstm_fwd_layer_q_avx512(const int16_t *wq, const float *pk, int In, int H, int T, int B, int r0, int r1,
-                              const float *x, float *h_all, float *h_last, float *scratch);
+/* One step of the fused forward with 512-bit vectors (recurrent_avx512.c), for the layer drivers
+ * above when `wide` (the AVX512 ISA): rows [0, mr) of a tile, the AVX2 steps' arguments, scratch
+ * and packing, inference outputs equal to theirs bit for bit. The int16 one needs AVX-512 VNNI
+ * (clstm_cpu_has_avx512_vnni). */
+void clstm_fwd_step_avx512(int mr, const float *pk, int H, int In, const float *hp, const float *x, const float *cp,
+                           float *c, float *h, float *act, float *pre);
+void clstm_fwd_step_q_avx512(int mr, const int16_t *wq, const float *pk, int H, int In, const int16_t *hqp,
+                             const float *x, const float *cp, float *c, float *h, int16_t *hq, float *pre);
 
-/* The backward's products with 512-bit vectors, for clstm_bwd_layer_avx2 when args->wide: the same
+/* The backward's products with 512-bit vectors, for clstm_bwd_layer_fused when args->wide: the same
  * sums in the same order as its AVX2 ones. out[r][0..N) = dg[r] W (W as clstm_bwd_pack, K = 4H), rows
  * [0, mr); C[n][m] += sum_k Z[k][n] D[k][m]. */
 void clstm_bwd_rec_avx512(int mr, const float *pk, int K, int N, const float *dg, float *out);

@@ -323,15 +323,15 @@ struct row_job {
 static void row_job_run(const struct row_job *j) {
     const clstm_ctx *ctx = j->ctx;
     const int H = ctx->cfg.hidden_size, T = ctx->cfg.seq_len;
-    const int In = layer_input(ctx, j->l), z = ctx->isa == CLSTM_ISA_AVX512;
+    const int In = layer_input(ctx, j->l), wide = ctx->isa == CLSTM_ISA_AVX512;
     if (j->backward)
-        clstm_bwd_layer_avx2(&j->bwd, j->r0, j->r1, j->scratch);
+        clstm_bwd_layer_fused(&j->bwd, j->r0, j->r1, j->scratch);
     else if (j->quant)
-        (ctx->q_vnni ? clstm_fwd_layer_q_avx512 : clstm_fwd_layer_q_avx2)(
-            ctx->q_wh[j->l], ctx->q_pk[j->l], In, H, T, j->B, j->r0, j->r1, j->x, j->h_all, j->h_last, j->scratch);
+        clstm_fwd_layer_q_fused(ctx->q_wh[j->l], ctx->q_pk[j->l], In, H, T, j->B, j->r0, j->r1, j->x, j->h_all,
+                                j->h_last, j->scratch, ctx->q_vnni);
     else
-        (z ? clstm_fwd_layer_avx512 : clstm_fwd_layer_avx2)(ctx->pk_fwd[j->l], In, H, T, j->B, j->r0, j->r1, j->x,
-                                                            j->h_all, j->c_all, j->act, j->h_last, j->scratch);
+        clstm_fwd_layer_fused(ctx->pk_fwd[j->l], In, H, T, j->B, j->r0, j->r1, j->x, j->h_all, j->c_all, j->act,
+                              j->h_last, j->scratch, wide);
 }
 
 static void *row_job_thread(void *p) {

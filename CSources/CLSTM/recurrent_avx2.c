@@ -1,4 +1,5 @@
-/* Fused recurrent kernels (AVX2 + FMA), used when the gate ISA is AVX2.
+/* Fused recurrent kernels (AVX2 + FMA), used when the ISA is AVX2, and the layer drivers of both
+ * fused ISAs (with `wide`, the AVX512 ISA, they call the 512-bit steps of recurrent_avx512.c).
  *
  * Forward: one register-blocked kernel per (row tile, step) computes, for up to 6 sequences at
  * once, bias + Wx·x_t + Wh·h_{t-1} for all four gates of 4 hidden units into a small L1 buffer of
@@ -242,7 +243,7 @@ AVX2_FN void store8(float *dst, __m256 v, const int tail, const __m256i m) {
 /* Training's activated gates ([T][B][4H], 44 MB per batch at the floor shape): streaming stores,
  * which skip the read-for-ownership of each line (the training forward was bound by this memory
  * traffic: ~1/3 of its time in the gate sweep against ~1/6 in inference); _mm_sfence at the end of
- * clstm_fwd_layer_avx2 orders them before the backward reads them (possibly in another thread). */
+ * clstm_fwd_layer_fused orders them before the backward reads them (possibly in another thread). */
 AVX2_FN void store8nt(float *dst, __m256 v, const int tail, const __m256i m) {
     if (tail) _mm256_maskstore_ps(dst, m, v);
     else if (((uintptr_t)dst & 31) == 0) _mm256_stream_ps(dst, v);
@@ -416,8 +417,8 @@ __attribute__((target("avx2,fma"))) static void fwd_step_q_any(int mr, const int
 #undef FWD_STEP_Q
 }
 
-void clstm_fwd_layer_q_avx2(const int16_t *wq, const float *pk, int In, int H, int T, int B, int r0, int r1,
-                            const float *x, float *h_all, float *h_last, float *scratch) {
+void clstm_fwd_layer_q_fused(const int16_t *wq, const float *pk, int In, int H, int T, int B, int r0, int r1,
+                             const float *x, float *h_all, float *h_last, float *scratch, int wide) {
     const size_t hs = (size_t)B * H, xs = (size_t)B * In;
     const int Hp = (H + 7) & ~7;
     float *cs = scratch, *hb[2] = {scratch + MR * H, scratch + 2 * MR * H};
@@ -430,14 +431,14 @@ void clstm_fwd_layer_q_avx2(const int16_t *wq, const float *pk, int In, int H, i
             float *ht = h_all ? h_all + t * hs + (size_t)rb * H : t == T - 1 ? h_last + (size_t)rb * H : hb[t & 1];
             if (t + 1 < T)
                 for (size_t o = 0; o < (size_t)mr * In; o += 16) __builtin_prefetch(xt + xs + o);
-            fwd_step_q_any(mr, wq, pk, H, In, t == 0 ? NULL : hq[(t - 1) & 1], xt, t == 0 ? NULL : cs, cs, ht,
-                           hq[t & 1], pre);
+            (wide ? clstm_fwd_step_q_avx512 : fwd_step_q_any)(mr, wq, pk, H, In, t == 0 ? NULL : hq[(t - 1) & 1], xt,
+                                                              t == 0 ? NULL : cs, cs, ht, hq[t & 1], pre);
         }
     }
 }
 
-void clstm_fwd_layer_avx2(const float *pk, int In, int H, int T, int B, int r0, int r1, const float *x,
-                          float *h_all, float *c_all, float *act_all, float *h_last, float *scratch) {
+void clstm_fwd_layer_fused(const float *pk, int In, int H, int T, int B, int r0, int r1, const float *x,
+                           float *h_all, float *c_all, float *act_all, float *h_last, float *scratch, int wide) {
     const size_t hs = (size_t)B * H, xs = (size_t)B * In;
     float *cs = scratch, *hb[2] = {scratch + MR * H, scratch + 2 * MR * H};
     float *pre = scratch + up16((size_t)3 * MR * H);
@@ -452,7 +453,7 @@ void clstm_fwd_layer_avx2(const float *pk, int In, int H, int T, int B, int r0, 
             float *at = act_all ? act_all + (t * hs + (size_t)rb * H) * 4 : NULL;
             if (t + 1 < T) /* the next step's input rows: a cache miss per step otherwise */
                 for (size_t o = 0; o < (size_t)mr * In; o += 16) __builtin_prefetch(xt + xs + o);
-            fwd_step_any(mr, pk, H, In, hp, xt, cp, ct, ht, at, pre);
+            (wide ? clstm_fwd_step_avx512 : fwd_step_any)(mr, pk, H, In, hp, xt, cp, ct, ht, at, pre);
         }
     }
     if (act_all) _mm_sfence(); /* the activated gates were written with streaming stores */
@@ -586,7 +587,7 @@ static void copy_z_rows(int mr, int H, int In, const float *h, const float *x, f
 
 #define BWD_STEPS CLSTM_BWD_STEPS
 
-void clstm_bwd_layer_avx2(const clstm_bwd_args *a, int r0, int r1, float *scratch) {
+void clstm_bwd_layer_fused(const clstm_bwd_args *a, int r0, int r1, float *scratch) {
     const int H = a->H, T = a->T, B = a->B, In = a->In, G = 4 * H, N = H + In + 1;
     const size_t hs = (size_t)B * H, xs = (size_t)B * In;
     float *dc = scratch;
@@ -618,17 +619,17 @@ void clstm_bwd_layer_avx2(const clstm_bwd_args *a, int r0, int r1, float *scratc
     }
 }
 #else
-void clstm_fwd_layer_q_avx2(const int16_t *wq, const float *pk, int In, int H, int T, int B, int r0, int r1,
-                            const float *x, float *h_all, float *h_last, float *scratch) {
+void clstm_fwd_layer_q_fused(const int16_t *wq, const float *pk, int In, int H, int T, int B, int r0, int r1,
+                             const float *x, float *h_all, float *h_last, float *scratch, int wide) {
     (void)wq; (void)pk; (void)In; (void)H; (void)T; (void)B; (void)r0; (void)r1; (void)x;
-    (void)h_all; (void)h_last; (void)scratch;
+    (void)h_all; (void)h_last; (void)scratch; (void)wide;
 }
-void clstm_fwd_layer_avx2(const float *pk, int In, int H, int T, int B, int r0, int r1, const float *x,
-                          float *h_all, float *c_all, float *act_all, float *h_last, float *scratch) {
+void clstm_fwd_layer_fused(const float *pk, int In, int H, int T, int B, int r0, int r1, const float *x,
+                           float *h_all, float *c_all, float *act_all, float *h_last, float *scratch, int wide) {
     (void)pk; (void)In; (void)H; (void)T; (void)B; (void)r0; (void)r1; (void)x;
-    (void)h_all; (void)c_all; (void)act_all; (void)h_last; (void)scratch;
+    (void)h_all; (void)c_all; (void)act_all; (void)h_last; (void)scratch; (void)wide;
 }
-void clstm_bwd_layer_avx2(const clstm_bwd_args *a, int r0, int r1, float *scratch) {
+void clstm_bwd_layer_fused(const clstm_bwd_args *a, int r0, int r1, float *scratch) {
     (void)a; (void)r0; (void)r1; (void)scratch;
 }
 void clstm_gates_backward_avx2(const float *act, const float *c, const float *c_prev, const float *dh_above,

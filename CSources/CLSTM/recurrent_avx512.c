@@ -1,17 +1,19 @@
-/* Fused forward kernels with 512-bit vectors (AVX-512F/DQ, and AVX-512 VNNI for the int16 path),
- * used when the ISA is AVX512. Same structure, packing and arithmetic as the AVX2 forward of
- * recurrent_avx2.c (read its header first): row tiles of CLSTM_TILE_ROWS sequences run through all
- * T steps; per step one register-blocked kernel computes the pre-activations of the tile and a gate
- * sweep in four passes applies the non-linearities. What changes is the width:
+/* Fused kernels with 512-bit vectors (AVX-512 F/DQ/BW/VL, and VNNI for the int16 path), used when
+ * the ISA is AVX512: the forward's step and the backward's products, called by the layer drivers of
+ * recurrent_avx2.c (read its header first). Same structure, packing and arithmetic as the AVX2
+ * kernels: row tiles of CLSTM_TILE_ROWS sequences run through all T steps; per step one
+ * register-blocked kernel computes the pre-activations of the tile and a gate sweep in four passes
+ * applies the non-linearities. What changes is the width:
  *   - the pre-activation kernel takes two packed 16-column panels (8 hidden units) at once, one
  *     zmm accumulator per panel and row: 12 accumulators for 6 rows, two weight loads and six
  *     broadcasts per k for twelve FMAs;
  *   - the gate sweep works on 16 units per vector, tails by mask registers;
  *   - the int16 product is one vpdpwssd per panel, row and pair of k (multiply, pair sum and
- *     accumulate in one instruction) instead of vpmaddwd + vpaddd on 8 columns.
+ *     accumulate in one instruction) instead of vpmaddwd + vpaddd on 8 columns;
+ *   - the backward's dG W and weight-gradient products take 32 columns per pass.
  * Every output lane is computed by the same operations in the same order as in the AVX2 kernel
  * (per-column FMA chains over k; exact int32 sums; the same exponential, table and divisions), so
- * inference outputs equal the AVX2 ISA's bit for bit (CLSTMFusedKernelTests checks it). Training's
+ * inference outputs equal the AVX2 ISA's bit for bit (CLSTMWideKernelTests checks it). Training's
  * stored activated gates use a reciprocal estimate of another precision (rcp14), so they, and the
  * gradients computed from them, differ from the AVX2 ISA's in the last bits. */
 #include "internal.h"
@@ -19,7 +21,6 @@
 #include <string.h>
 
 #define MR CLSTM_TILE_ROWS
-static size_t up16(size_t n) { return (n + 15) & ~(size_t)15; }
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -272,9 +273,9 @@ __attribute__((target(Z_TARGET))) static void fwd_cells(int mr, int H, float *re
     }
 }
 
-__attribute__((target(Z_TARGET))) static void fwd_step_any(int mr, const float *pk, int H, int In,
-                                                           const float *hp, const float *x, const float *cp,
-                                                           float *c, float *h, float *act, float *pre) {
+__attribute__((target(Z_TARGET))) void clstm_fwd_step_avx512(int mr, const float *pk, int H, int In, const float *hp,
+                                                            const float *x, const float *cp, float *c, float *h,
+                                                            float *act, float *pre) {
 #define FWD_STEP(m)                                \
     do {                                           \
         fwd_preact(m, pk, H, In, hp, x, pre);      \
@@ -284,10 +285,10 @@ __attribute__((target(Z_TARGET))) static void fwd_step_any(int mr, const float *
 #undef FWD_STEP
 }
 
-__attribute__((target(ZQ_TARGET))) static void fwd_step_q_any(int mr, const int16_t *wq, const float *pk, int H,
-                                                              int In, const int16_t *hqp, const float *x,
-                                                              const float *cp, float *c, float *h, int16_t *hq,
-                                                              float *pre) {
+__attribute__((target(ZQ_TARGET))) void clstm_fwd_step_q_avx512(int mr, const int16_t *wq, const float *pk, int H,
+                                                               int In, const int16_t *hqp, const float *x,
+                                                               const float *cp, float *c, float *h, int16_t *hq,
+                                                               float *pre) {
 #define FWD_STEP_Q(m)                                \
     do {                                             \
         fwd_preact_q(m, wq, pk, H, In, hqp, x, pre); \
@@ -365,47 +366,6 @@ __attribute__((target(Z_TARGET))) void clstm_wgrad_avx512(int M, int N, int K, c
 #undef WGRAD_ROWS
 }
 
-void clstm_fwd_layer_q_avx512(const int16_t *wq, const float *pk, int In, int H, int T, int B, int r0, int r1,
-                              const float *x, float *h_all, float *h_last, float *scratch) {
-    const size_t hs = (size_t)B * H, xs = (size_t)B * In;
-    const int Hp = (H + 7) & ~7;
-    float *cs = scratch, *hb[2] = {scratch + MR * H, scratch + 2 * MR * H};
-    float *pre = scratch + up16((size_t)3 * MR * H);
-    int16_t *hq[2] = {(int16_t *)(pre + (size_t)MR * 4 * Hp), (int16_t *)(pre + (size_t)MR * 4 * Hp) + MR * Hp};
-    for (int rb = r0; rb < r1; rb += MR) {
-        const int mr = r1 - rb < MR ? r1 - rb : MR;
-        for (int t = 0; t < T; t++) {
-            const float *xt = x + t * xs + (size_t)rb * In;
-            float *ht = h_all ? h_all + t * hs + (size_t)rb * H : t == T - 1 ? h_last + (size_t)rb * H : hb[t & 1];
-            if (t + 1 < T)
-                for (size_t o = 0; o < (size_t)mr * In; o += 16) __builtin_prefetch(xt + xs + o);
-            fwd_step_q_any(mr, wq, pk, H, In, t == 0 ? NULL : hq[(t - 1) & 1], xt, t == 0 ? NULL : cs, cs, ht,
-                           hq[t & 1], pre);
-        }
-    }
-}
-
-void clstm_fwd_layer_avx512(const float *pk, int In, int H, int T, int B, int r0, int r1, const float *x,
-                            float *h_all, float *c_all, float *act_all, float *h_last, float *scratch) {
-    const size_t hs = (size_t)B * H, xs = (size_t)B * In;
-    float *cs = scratch, *hb[2] = {scratch + MR * H, scratch + 2 * MR * H};
-    float *pre = scratch + up16((size_t)3 * MR * H);
-    for (int rb = r0; rb < r1; rb += MR) {
-        const int mr = r1 - rb < MR ? r1 - rb : MR;
-        for (int t = 0; t < T; t++) {
-            const float *xt = x + t * xs + (size_t)rb * In;
-            const float *hp = t == 0 ? NULL : h_all ? h_all + (t - 1) * hs + (size_t)rb * H : hb[(t - 1) & 1];
-            float *ht = h_all ? h_all + t * hs + (size_t)rb * H : t == T - 1 ? h_last + (size_t)rb * H : hb[t & 1];
-            float *ct = c_all ? c_all + t * hs + (size_t)rb * H : cs;
-            const float *cp = t == 0 ? NULL : c_all ? c_all + (t - 1) * hs + (size_t)rb * H : cs;
-            float *at = act_all ? act_all + (t * hs + (size_t)rb * H) * 4 : NULL;
-            if (t + 1 < T)
-                for (size_t o = 0; o < (size_t)mr * In; o += 16) __builtin_prefetch(xt + xs + o);
-            fwd_step_any(mr, pk, H, In, hp, xt, cp, ct, ht, at, pre);
-        }
-    }
-    if (act_all) _mm_sfence(); /* the activated gates were written with streaming stores */
-}
 #else
 int clstm_cpu_has_avx512_vnni(void) { return 0; }
 void clstm_bwd_rec_avx512(int mr, const float *pk, int K, int N, const float *dg, float *out) {
@@ -414,12 +374,14 @@ void clstm_bwd_rec_avx512(int mr, const float *pk, int K, int N, const float *dg
 void clstm_wgrad_avx512(int M, int N, int K, const float *D, const float *Z, float *C) {
     (void)M; (void)N; (void)K; (void)D; (void)Z; (void)C;
 }
-void clstm_fwd_layer_q_avx512(const int16_t *wq, const float *pk, int In, int H, int T, int B, int r0, int r1,
-                              const float *x, float *h_all, float *h_last, float *scratch) {
-    clstm_fwd_layer_q_avx2(wq, pk, In, H, T, B, r0, r1, x, h_all, h_last, scratch);
+/* never called: the AVX512 ISA is only chosen on x86 */
+void clstm_fwd_step_avx512(int mr, const float *pk, int H, int In, const float *hp, const float *x, const float *cp,
+                           float *c, float *h, float *act, float *pre) {
+    (void)mr; (void)pk; (void)H; (void)In; (void)hp; (void)x; (void)cp; (void)c; (void)h; (void)act; (void)pre;
 }
-void clstm_fwd_layer_avx512(const float *pk, int In, int H, int T, int B, int r0, int r1, const float *x,
-                            float *h_all, float *c_all, float *act_all, float *h_last, float *scratch) {
-    clstm_fwd_layer_avx2(pk, In, H, T, B, r0, r1, x, h_all, c_all, act_all, h_last, scratch);
+void clstm_fwd_step_q_avx512(int mr, const int16_t *wq, const float *pk, int H, int In, const int16_t *hqp,
+                             const float *x, const float *cp, float *c, float *h, int16_t *hq, float *pre) {
+    (void)mr; (void)wq; (void)pk; (void)H; (void)In; (void)hqp; (void)x; (void)cp; (void)c; (void)h; (void)hq;
+    (void)pre;
 }
 #endif

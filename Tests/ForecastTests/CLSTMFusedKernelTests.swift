@@ -59,12 +59,20 @@ import Testing
 
         try fused.backward(dy)
         try portable.backward(dy)
-        let gf = fused.gradients, gp = portable.gradients
-        for t in fused.tensors {
+        for d in Self.gradientDifferences(fused, reference: portable) {
+            #expect(d.relative < 1e-4, "\(c.testDescription) \(d.tensor): relative difference \(d.relative)")
+        }
+    }
+
+    /// Per parameter tensor: the L2 norm of `net`'s gradient minus `reference`'s, relative to the
+    /// reference's norm, and that norm.
+    static func gradientDifferences(_ net: LSTMNetwork, reference: LSTMNetwork) -> [(tensor: String, relative: Double, norm: Double)] {
+        let g = net.gradients, r = reference.gradients
+        return reference.tensors.map { t in
             let range = t.offset..<(t.offset + t.rows * t.cols)
-            let diff = range.map { Double(gf[$0] - gp[$0]) }, ref = range.map { Double(gp[$0]) }
-            let rel = sqrt(diff.map { $0 * $0 }.reduce(0, +)) / max(sqrt(ref.map { $0 * $0 }.reduce(0, +)), 1e-12)
-            #expect(rel < 1e-4, "\(c.testDescription) \(t.name): relative difference \(rel)")
+            let diff = range.map { Double(g[$0] - r[$0]) }, ref = range.map { Double(r[$0]) }
+            let norm = ref.map { $0 * $0 }.reduce(0, +).squareRoot()
+            return (t.name, diff.map { $0 * $0 }.reduce(0, +).squareRoot() / max(norm, 1e-12), norm)
         }
     }
 

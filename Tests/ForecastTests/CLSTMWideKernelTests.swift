@@ -50,14 +50,9 @@ struct CLSTMWideKernelTests {
         #expect(yw == ya, "training outputs (h and c, not the stored gates) are computed as inference's")
         try wide.backward(dy)
         try avx2.backward(dy)
-        let gw = wide.gradients, ga = avx2.gradients
-        for t in wide.tensors {
-            let range = t.offset..<(t.offset + t.rows * t.cols)
-            let diff = range.map { Double(gw[$0] - ga[$0]) }, ref = range.map { Double(ga[$0]) }
-            let norm = ref.map { $0 * $0 }.reduce(0, +).squareRoot()
-            let rel = diff.map { $0 * $0 }.reduce(0, +).squareRoot() / max(norm, 1e-12)
-            #expect(norm > 0, "\(t.name) has zero gradient")
-            #expect(rel < 1e-5, "\(c.testDescription) \(t.name): relative difference \(rel)")
+        for d in CLSTMFusedKernelTests.gradientDifferences(wide, reference: avx2) {
+            #expect(d.norm > 0, "\(d.tensor) has zero gradient")
+            #expect(d.relative < 1e-5, "\(c.testDescription) \(d.tensor): relative difference \(d.relative)")
         }
     }
 }
