@@ -35,7 +35,10 @@ extern "C" {
 #define CLSTM_EBADMSG (-74)  /* weights file is corrupt (bad magic, truncated, checksum) */
 #define CLSTM_ESTATE (-95)   /* call out of order (backward without a training forward) */
 
-/* Which gate kernel to use. AUTO picks the best the CPU supports at run time. */
+/* Which kernels to use. AUTO picks the best the CPU supports at run time: AVX512 (fused 512-bit
+ * kernels; needs AVX-512 F/DQ/BW/VL), else AVX2 (fused 256-bit kernels; AVX2 + FMA), else PORTABLE
+ * (OpenBLAS GEMMs + a C gate pass). An ISA the CPU lacks falls back to PORTABLE. AVX512 and AVX2
+ * give the same inference outputs bit for bit. */
 typedef enum clstm_isa {
     CLSTM_ISA_AUTO = 0,
     CLSTM_ISA_PORTABLE = 1,
@@ -44,8 +47,9 @@ typedef enum clstm_isa {
 } clstm_isa;
 
 /* Arithmetic of the inference forward (clstm_forward). Training always runs in fp32.
- * INT16: the recurrent product Wh h_{t-1} of every layer runs in int16 x int16 -> int32 (AVX2
- * vpmaddwd, or portable C on the other ISAs): Wh quantised per gate row with its own scale, h
+ * INT16: the recurrent product Wh h_{t-1} of every layer runs in int16 x int16 -> int32 (AVX-512
+ * VNNI vpdpwssd on the AVX512 ISA where the CPU has VNNI, AVX2 vpmaddwd otherwise, portable C on
+ * PORTABLE): Wh quantised per gate row with its own scale, h
  * quantised to int16 at every step with a fixed scale (|h| < 1); the input projection, bias,
  * gates, cell state and head stay fp32. Outputs differ from FP32 by the quantisation error (the
  * tests bound it); the int16 copy is derived from the fp32 weights (nothing new is saved). */

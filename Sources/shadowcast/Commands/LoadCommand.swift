@@ -62,7 +62,10 @@ struct LoadCommand: AsyncParsableCommand {
             let result = try await telemetry.run(configuration, requests: url.requestBatch(headers: options.headers))
             await telemetry.stop()
             let report = LoadReport(result: result, configuration: configuration)
-            if options.json != "-" { print(LoadTextReport.render(result, report: report, url: url.text), terminator: "") }
+            if options.json != "-" {
+                let requested = Double(duration.duration.components.seconds) + Double(duration.duration.components.attoseconds) / 1e18
+                print(LoadTextReport.render(result, report: report, url: url.text, requestedSeconds: requested), terminator: "")
+            }
             if let path = options.json { try writeJSON(report, to: path) }
             try writeReport(result, started: started)
             try thresholds.check(ThresholdMetrics(result), quietStandardOutput: options.json == "-")

@@ -17,7 +17,9 @@ enum LoadTextReport {
         return String(format: "%.2f%@", value, units[unit])
     }
 
-    static func render(_ result: EmissionResult, report: LoadReport, url: String) -> String {
+    /// The report. The header names the requested duration, as wrk's does; the requests line gives
+    /// the time the run took (shorter with a request limit, longer by a drain).
+    static func render(_ result: EmissionResult, report: LoadReport, url: String, requestedSeconds: Double) -> String {
         var out = ""
         let model: String
         switch report.model {
@@ -25,7 +27,7 @@ enum LoadTextReport {
         case "closed": model = "closed model, pipeline \(report.pipeline ?? 1)"
         default: model = "open model, schedule"
         }
-        out += String(format: "Running %.2fs test @ %@\n", result.durationSeconds, url)
+        out += String(format: "Running %.2fs test @ %@\n", requestedSeconds, url)
         out += "  \(report.threads) threads and \(report.connections) connections (\(backendName(result.backend)), \(model)\(result.tcpCongestion.map { ", TCP \($0)" } ?? ""))\n"
         out += String(format: "  %llu of %d connections open in %.2f ms before the clock started\n",
                       result.connectedAtStart, report.connections, result.warmupSeconds * 1000)
