@@ -134,6 +134,15 @@ static int sink_consume(sink_thread *t, sink_conn *c, const uint8_t *data, size_
             if (!c->body_left) goto complete;
             continue;
         }
+        /* Inside a line that can no longer be Content-Length (nor the request line of a HEAD):
+         * nothing in it matters but its end, which memchr finds many bytes at a time (byte by
+         * byte, this loop was ~5 % of a busy sink's CPU). The line is not empty (a byte that is
+         * not CR ended the match), so skipping it leaves the blank-line test as it was. */
+        if (c->cl_match == 100 && (!c->first_line || c->method_match >= 5)) {
+            const uint8_t *nl = memchr(data + i, '\n', len - i);
+            if (!nl) break;
+            i = (size_t)(nl - data);
+        }
         uint8_t ch = data[i];
         if (ch == '\n') {
             if (c->line_len == 0) {
