@@ -1,6 +1,9 @@
 /// The search behind `shadowcast bench`: find the highest open-model request rate a target
 /// sustains within an SLO. Doubles the rate until a step fails, then bisects between the last
-/// passing and the first failing rate until they are within `precision` of each other.
+/// passing and the first failing rate until they are within `precision` of each other. A step
+/// that fails is measured again, up to `confirmations` times, and its rate fails only if every
+/// try fails: one noisy step (a host hiccup that puts p99 over the SLO) would otherwise send the
+/// bisection below the real ceiling for the rest of the search.
 /// Pure state machine: feed it step outcomes, it says which rate to try next.
 public struct RateCeilingSearch: Sendable {
     /// What a step must meet to pass.
@@ -44,20 +47,28 @@ public struct RateCeilingSearch: Sendable {
     public let maxRate: Double
     public let precision: Double
     public let maxSteps: Int
-    /// Steps measured so far, in order.
+    /// Extra tries of a failing step before its rate counts as failing.
+    public let confirmations: Int
+    /// Steps measured so far, in order (a repeated rate is a confirmation of a failed step).
     public private(set) var steps: [Step] = []
     /// The rate to measure next; nil when the search is over.
     public private(set) var nextRate: Double?
     private var lowestFailing: Double?
     private var highestPassing: Double?
+    /// Tries left for the rate being measured.
+    private var triesLeft: Int
 
     /// - Parameters: startRate: first rate tried; maxRate: never offered beyond; precision:
-    ///   relative gap between passing and failing rates at which the search stops.
-    public init(criteria: Criteria, startRate: Double = 1000, maxRate: Double = 2_000_000, precision: Double = 0.05, maxSteps: Int = 16) {
+    ///   relative gap between passing and failing rates at which the search stops; confirmations:
+    ///   extra tries of a failing step (0: one failure decides).
+    public init(criteria: Criteria, startRate: Double = 1000, maxRate: Double = 2_000_000, precision: Double = 0.05,
+                maxSteps: Int = 24, confirmations: Int = 1) {
         self.criteria = criteria
         self.maxRate = maxRate
         self.precision = precision
         self.maxSteps = maxSteps
+        self.confirmations = max(0, confirmations)
+        self.triesLeft = max(0, confirmations)
         self.nextRate = min(max(startRate, 1), maxRate)
     }
 
@@ -72,6 +83,12 @@ public struct RateCeilingSearch: Sendable {
         let passed = passes(rate: rate, achieved: achieved, p99Milliseconds: p99Milliseconds, errorRate: errorRate)
         steps.append(Step(rate: rate, achieved: achieved, p50_ms: p50Milliseconds, p99_ms: p99Milliseconds,
                           errors: errors, error_rate: errorRate, passed: passed))
+        if !passed && triesLeft > 0 && steps.count < maxSteps {
+            triesLeft -= 1
+            nextRate = rate  // measure the same rate again before believing the failure
+            return
+        }
+        triesLeft = confirmations
         if passed { highestPassing = max(highestPassing ?? 0, rate) } else { lowestFailing = min(lowestFailing ?? .infinity, rate) }
         nextRate = decideNext()
     }

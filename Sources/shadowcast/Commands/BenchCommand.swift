@@ -35,8 +35,11 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Stop when passing and failing rates are within this fraction.")
     var precision: Double = 0.05
 
-    @Option(help: "Most steps to run.")
-    var maxSteps: Int = 14
+    @Option(help: "Most steps to run (confirmations included).")
+    var maxSteps: Int = 24
+
+    @Option(help: "Measure a failing step again up to this many times; its rate fails only if every try fails (0: one failure decides).")
+    var confirm: Int = 1
 
     @OptionGroup var options: EmitterOptions
     @OptionGroup(title: "Metrics") var metricsPort: MetricsPortOptions
@@ -46,6 +49,8 @@ struct BenchCommand: AsyncParsableCommand {
         var target: String
         var slo_p99_ms: Double
         var max_error_rate: Double
+        /// Extra tries of a failing step (`--confirm`); a repeated rate in `steps` is one.
+        var confirmations: Int
         var ceiling_rps: Double?
         var steps: [RateCeilingSearch.Step]
         var step_reports: [LoadReport]
@@ -58,6 +63,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard stepDuration.duration >= .milliseconds(100) else { throw ValidationError("--step-duration must be at least 100ms") }
         guard precision > 0, precision < 1 else { throw ValidationError("--precision must be within (0, 1)") }
         guard (1...100).contains(maxSteps) else { throw ValidationError("--max-steps must be 1...100") }
+        guard (0...5).contains(confirm) else { throw ValidationError("--confirm must be 0...5") }
     }
 
     func run() async throws {
@@ -78,7 +84,7 @@ struct BenchCommand: AsyncParsableCommand {
         defer { sink?.stop() }
         var search = RateCeilingSearch(
             criteria: .init(sloP99Milliseconds: sloP99.milliseconds, maxErrorRate: maxErrorRate),
-            startRate: startRate, maxRate: maxRate, precision: precision, maxSteps: maxSteps)
+            startRate: startRate, maxRate: maxRate, precision: precision, maxSteps: maxSteps, confirmations: confirm)
         let quiet = options.json == "-"
         let telemetry = try await metricsPort.start(verb: "bench")
         if !quiet { print("Searching the rate ceiling of \(label): SLO p99 <= \(sloP99), errors <= \(maxErrorRate * 100)%") }
@@ -100,7 +106,8 @@ struct BenchCommand: AsyncParsableCommand {
                 let p50 = LoadTextReport.pad(LoadTextReport.format(milliseconds: step.p50_ms), 8)
                 let p99 = LoadTextReport.pad(LoadTextReport.format(milliseconds: step.p99_ms), 8)
                 print(String(format: "%10.0f  %10.0f  ", step.rate, step.achieved) + p50 + "  " + p99
-                      + LoadTextReport.pad(String(step.errors), 10) + "  " + (step.passed ? "ok" : "over SLO"))
+                      + LoadTextReport.pad(String(step.errors), 10) + "  "
+                      + (step.passed ? "ok" : search.nextRate == step.rate ? "over SLO, measuring again" : "over SLO"))
             }
         }
         await telemetry.stop()
@@ -113,7 +120,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
         if let path = options.json {
             try writeJSON(Report(target: target.description, slo_p99_ms: sloP99.milliseconds, max_error_rate: maxErrorRate,
-                                 ceiling_rps: search.ceiling, steps: search.steps, step_reports: reports), to: path)
+                                 confirmations: confirm, ceiling_rps: search.ceiling, steps: search.steps, step_reports: reports), to: path)
         }
     }
 }
