@@ -270,11 +270,12 @@ void cemit_on_connect(cemit_worker *w, cemit_conn *c, int res) {
 }
 
 void cemit_on_sent(cemit_worker *w, cemit_conn *c, int res) {
-    int64_t now = cemit_now_ns();
+    /* the clock is read only where it is used: a send completes once per request, and the
+     * common path (a whole request written) needs no time */
     if (!c->sending) return;
     if (res < 0) {
         c->sending = 0;
-        conn_fail(w, c, (res == -ECONNRESET || res == -EPIPE) ? CEMIT_ERR_RESET : CEMIT_ERR_OTHER, 1, now);
+        conn_fail(w, c, (res == -ECONNRESET || res == -EPIPE) ? CEMIT_ERR_RESET : CEMIT_ERR_OTHER, 1, cemit_now_ns());
         return;
     }
     if (c->drip_total && c->out_len < c->drip_total) { /* wait for the next drip tick */
@@ -288,7 +289,7 @@ void cemit_on_sent(cemit_worker *w, cemit_conn *c, int res) {
         add(&w->stats.faulted, c->inflight_count);
         w->inflight_total -= c->inflight_count;
         c->inflight_count = 0;
-        conn_reopen_now(w, c, now, reset);
+        conn_reopen_now(w, c, cemit_now_ns(), reset);
         return;
     }
     if (!mode_closed(w->engine->cfg.mode)) free_push(w, c);
