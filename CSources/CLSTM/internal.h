@@ -54,6 +54,18 @@ static inline void clstm_gate_backward_unit(const clstm_bwd_row *r, int j, int H
 /* Fused recurrent kernels (recurrent_avx2.c), used when the ISA is AVX2 (and AVX512: see below). Rows (sequences) are
  * processed in tiles of CLSTM_TILE_ROWS; [r0, r1) is the range of rows handled by one call. */
 #define CLSTM_TILE_ROWS 6
+/* In the fused kernels: calls CALL(m) with the compile-time row count m = mr (1..CLSTM_TILE_ROWS),
+ * so each row count gets its own fully unrolled code. */
+#define MR_DISPATCH(mr, CALL) \
+    switch (mr) {             \
+    case 6: CALL(6); break;   \
+    case 5: CALL(5); break;   \
+    case 4: CALL(4); break;   \
+    case 3: CALL(3); break;   \
+    case 2: CALL(2); break;   \
+    default: CALL(1); break;  \
+    }
+_Static_assert(CLSTM_TILE_ROWS == 6, "MR_DISPATCH lists the row counts of a 6-row tile");
 /* steps whose dG rows are kept per tile before they update the weight gradients */
 #define CLSTM_BWD_STEPS 8
 /* floats of scratch one worker needs for the fused kernels (In: largest layer input) */

@@ -143,16 +143,6 @@ AVX2_FN void store_preact(const int mr, float *restrict o, int Hp, const __m256 
     }
 }
 
-/* calls CALL(m) with the compile-time row count m = mr (1..MR), so each gets its own unrolled code */
-#define MR_DISPATCH(mr, CALL) \
-    switch (mr) {             \
-    case 6: CALL(6); break;   \
-    case 5: CALL(5); break;   \
-    case 4: CALL(4); break;   \
-    case 3: CALL(3); break;   \
-    case 2: CALL(2); break;   \
-    default: CALL(1); break;  \
-    }
 
 /* Pre-activations of one step for rows [0, mr) of a tile: pre[r][gate * Hp + j] = bias + Wh h_{t-1}
  * + Wx x_t for gate in (i, f, g, o), Hp = H rounded up to 8. hp (previous h, NULL at t = 0) has

@@ -37,16 +37,6 @@ int clstm_cpu_has_avx512_vnni(void) {
 #define ZQ_TARGET "avx512f,avx512dq,avx512bw,avx512vl,avx512vnni,avx2,fma"
 #define ZQFN static inline __attribute__((always_inline, target(ZQ_TARGET)))
 
-/* calls CALL(m) with the compile-time row count m = mr (1..MR) */
-#define MR_DISPATCH(mr, CALL) \
-    switch (mr) {             \
-    case 6: CALL(6); break;   \
-    case 5: CALL(5); break;   \
-    case 4: CALL(4); break;   \
-    case 3: CALL(3); break;   \
-    case 2: CALL(2); break;   \
-    default: CALL(1); break;  \
-    }
 
 /* a[p][r] += sum_k src[r][k] * w_p[k][0..16) for the np (1 or 2) panels w_0 = w, w_1 = w + pstride,
  * rows [0, mr); the K loop of the fp32 pre-activations. */
@@ -340,7 +330,7 @@ __attribute__((target(ZQ_TARGET))) void clstm_fwd_step_q_avx512(int mr, const in
 }
 
 /* out[r][0..N) = sum_k dg[r][k] * W[k][.] for rows [0, mr), K = 4H; W packed in 16-column panels
- * [nb][K][16] (clstm_bwd_pack), two panels per pass; dg row stride K, out row stride N. The
+ * [nb][K][16] (clstm_bwd_pack), four panels per pass, then two, then one; dg row stride K, out row stride N. The
  * backward's dh_{t-1} = dG Wh and dx = dG Wx (as the AVX2 bwd_rec: the same sums in the same order). */
 ZFN void bwd_rec(const int mr, const float *restrict pk, int K, int N, const float *dg, float *out) {
     const int nnb = (N + 15) / 16;
