@@ -36,9 +36,12 @@ struct OpenArrivals {
     /// The next arrival: run seconds and segment index, or `nil` at the end of the run.
     @inline(__always)
     mutating func next() -> (time: Double, segment: Int)? {
-        if nextBudget == Self.batch { refill() }
-        var budget = budgets.withUnsafeBufferPointer { $0[nextBudget] }
-        nextBudget += 1
+        var budget = 1.0
+        if !evenlySpaced {
+            if nextBudget == Self.batch { refill() }
+            budget = budgets.withUnsafeBufferPointer { $0[nextBudget] }
+            nextBudget += 1
+        }
         while segment < rates.count {
             let rate = rates[segment]
             let capacity = (ends[segment] - time) * rate
@@ -53,18 +56,14 @@ struct OpenArrivals {
         return nil
     }
 
-    /// Draws the next ``batch`` unit exponentials: -log(1 - u), u in [0, 1) (evenly spaced: ones).
+    /// Draws the next ``batch`` unit exponentials: -log(1 - u), u in [0, 1).
     private mutating func refill() {
-        nextBudget = 0
-        if evenlySpaced {
-            budgets.withUnsafeMutableBufferPointer { $0.update(repeating: 1) }
-            return
-        }
         var random = self.random
         budgets.withUnsafeMutableBufferPointer { budgets in
             for i in 0..<Self.batch { budgets[i] = -fastLog(1 - random.nextUnit()) }
         }
         self.random = random
+        nextBudget = 0
     }
 
     /// Draws and drops the arrivals whose time in whole nanoseconds is before `cutoff`; returns

@@ -63,8 +63,7 @@ struct LoadCommand: AsyncParsableCommand {
             await telemetry.stop()
             let report = LoadReport(result: result, configuration: configuration)
             if options.json != "-" {
-                let requested = Double(duration.duration.components.seconds) + Double(duration.duration.components.attoseconds) / 1e18
-                print(LoadTextReport.render(result, report: report, url: url.text, requestedSeconds: requested), terminator: "")
+                print(LoadTextReport.render(result, report: report, url: url.text, requestedSeconds: duration.seconds), terminator: "")
             }
             if let path = options.json { try writeJSON(report, to: path) }
             try writeReport(result, started: started)
