@@ -63,6 +63,30 @@ struct LogParserTests {
         #expect(summary.firstSkipped[1].byteOffset == good.utf8.count + 1 + "garbage".utf8.count + 1)
     }
 
+    @Test("a \"-\" or empty request line (a connection that sent no request) is counted under its own reason, and strict mode accepts it")
+    func noRequestLines() throws {
+        let good = #"1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1 "-" "a""#
+        let dash = #"5.6.7.8 - - [10/Oct/2000:13:55:37 -0700] "-" 400 0 "-" "-""#
+        let empty = #"5.6.7.8 - - [10/Oct/2000:13:55:38 -0700] "" 408 0 "-" "-""#
+        let broken = #"5.6.7.8 - - [10/Oct/2000:13:55:39 -0700] "--" 400 0 "-" "-""#
+        let (lines, summary) = try Self.parse([good, dash, empty, good].joined(separator: "\n"), format: .combined)
+        #expect(lines.count == 2)
+        #expect(summary.skipped == 2)
+        #expect(summary.reasons == [LineParseError.noRequestReason: 2])
+        #expect(summary.firstSkipped.map(\.line) == [2, 3])
+        var strict = LogReaderConfiguration()
+        strict.strict = true
+        let (strictLines, strictSummary) = try Self.parse([good, dash, good].joined(separator: "\n"), format: .combined, configuration: strict)
+        #expect(strictLines.count == 2 && strictSummary.skipped == 1)
+        // Anything else that does not split is still malformed, and strict mode still stops on it.
+        #expect(try Self.parse(broken, format: .combined).1.reasons == ["malformed request line": 1])
+        #expect(throws: MalformedLineError.self) { try Self.parse([good, broken].joined(separator: "\n"), format: .combined, configuration: strict) }
+        // The same in a log_format pattern and in JSON lines.
+        let pattern = try LogFormat(argument: #"$remote_addr [$time_local] "$request" $status"#)
+        #expect(try Self.parse(#"1.1.1.1 [10/Oct/2000:13:55:36 -0700] "-" 400"#, format: pattern).1.reasons == [LineParseError.noRequestReason: 1])
+        #expect(try Self.parse(#"{"time": 971211336, "request": "-", "status": 400}"#, format: .jsonLines(JSONFieldNames())).1.reasons == [LineParseError.noRequestReason: 1])
+    }
+
     @Test("Common Log Format lines need no referrer or agent")
     func common() throws {
         let (lines, summary) = try Self.parse(#"9.9.9.9 - - [01/Jan/2024:00:00:00 +0000] "GET /a/b HTTP/1.1" 404 12"# + "\n", format: .common)

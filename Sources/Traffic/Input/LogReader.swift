@@ -12,7 +12,8 @@ public struct LogReaderConfiguration: Sendable {
     public var bufferSize = 128 << 10
     /// Longer lines are skipped with reason `line too long`.
     public var maxLineLength = 1 << 20
-    /// Make the first malformed line an error instead of a counted skip.
+    /// Make the first malformed line an error instead of a counted skip. Lines that are well formed
+    /// but record no request (``LineParseError/noRequest(column:)``) are still counted, not thrown.
     public var strict = false
     /// How many skipped lines to remember with number and reason.
     public var keepFirstSkipped = 10
@@ -156,7 +157,7 @@ public struct LogReader {
 
     private func skip(_ summary: inout LogReadSummary, line: Int, offset: Int, error: LineParseError) throws {
         let record = LogReadSummary.Skip(line: line, byteOffset: offset, reason: error.reason, column: error.column)
-        if configuration.strict { throw MalformedLineError(source: summary.source, skip: record) }
+        if configuration.strict && error.malformed { throw MalformedLineError(source: summary.source, skip: record) }
         summary.skipped += 1
         summary.reasons[error.reason, default: 0] += 1
         if summary.firstSkipped.count < configuration.keepFirstSkipped { summary.firstSkipped.append(record) }

@@ -49,7 +49,7 @@ public struct CombinedLogParser: LogLineParser {
             return LineParseError("unterminated quoted request line", column: requestStart)
         }
         guard ByteScan.splitRequest(base, from: requestStart, to: requestEnd, into: &fields) else {
-            return LineParseError("malformed request line", column: requestStart)
+            return LineParseError.badRequestLine(base, from: requestStart, to: requestEnd, column: requestStart)
         }
         // status
         position = requestEnd + 1

@@ -55,7 +55,7 @@ public struct JSONLinesParser: LogLineParser {
         guard cursor.position == cursor.end else { return LineParseError("trailing text after JSON object", column: cursor.position) }
         if fields.path.isEmpty, let start = requestLine.start {
             guard ByteScan.splitRequest(start, from: 0, to: requestLine.count, into: &fields) else {
-                return LineParseError("malformed request line", column: 0)
+                return LineParseError.badRequestLine(start, from: 0, to: requestLine.count, column: 0)
             }
         } else if !fields.path.isEmpty, fields.query.isEmpty, let start = fields.path.start {
             // A full target in the path field: split its query.

@@ -82,7 +82,9 @@ public struct PatternLogParser: LogLineParser {
             guard let t = ByteScan.decimal(base, from: from, to: to) else { return LineParseError("bad $\(name)", column: from) }
             fields.time = t; haveTime = true
         case .request:
-            guard ByteScan.splitRequest(base, from: from, to: to, into: &fields) else { return LineParseError("malformed request line", column: from) }
+            guard ByteScan.splitRequest(base, from: from, to: to, into: &fields) else {
+                return LineParseError.badRequestLine(base, from: from, to: to, column: from)
+            }
         case .method: fields.method = span
         case .uri:
             let question = ByteScan.find(UInt8(ascii: "?"), base, from: from, end: to)

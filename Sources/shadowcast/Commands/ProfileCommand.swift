@@ -34,7 +34,7 @@ struct ProfileCommand: AsyncParsableCommand {
     @Option(help: "Where to write the profile JSON.")
     var out = "profile.json"
 
-    @Flag(help: "Stop at the first malformed line instead of counting it.")
+    @Flag(help: "Stop at the first malformed line instead of counting it (lines whose request is \"-\", connections that sent none, are still counted, not errors).")
     var strict = false
 
     @Option(name: .customLong("route-rule"), help: "Route template that overrides inference, e.g. '/api/{version}/users/{id}' (repeatable).")
