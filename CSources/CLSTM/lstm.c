@@ -51,6 +51,9 @@ struct clstm_ctx {
     float *q_pk[CLSTM_MAX_LAYERS];   /* AVX2 side panels (bias, dequant, Wx) */
     float *q_inv[CLSTM_MAX_LAYERS];  /* [4H] dequant factors (portable path) */
     int16_t *q_hbuf;                 /* [B][2 ((H + 1) / 2)] h_q of one step (portable path) */
+    /* CLSTM_PRECISION_INT8 (AVX512 with VNNI only; allocated when first enabled, quantised with the int16 copy) */
+    int8_t *q8_wh[CLSTM_MAX_LAYERS]; /* clstm_q8_pack's Wh_q8 panels */
+    float *q8_pk[CLSTM_MAX_LAYERS];  /* side panels (bias, dequant, Wx) */
 };
 
 #define CLSTM_MAX_WORKERS 64
@@ -76,6 +79,7 @@ const char *clstm_strerror(int code) {
     case CLSTM_EPROTO: return "weights file format version is not supported";
     case CLSTM_EBADMSG: return "weights file is corrupt (bad magic, truncated or checksum mismatch)";
     case CLSTM_ESTATE: return "backward called without a preceding training forward";
+    case CLSTM_ENODEV: return "the CPU or the chosen ISA lacks the instructions this needs (int8 inference: the AVX512 ISA with AVX-512 VNNI)";
     default: return "unknown error";
     }
 }
@@ -249,6 +253,8 @@ void clstm_destroy(clstm_ctx *ctx) {
         free(ctx->q_wh[l]);
         free(ctx->q_pk[l]);
         free(ctx->q_inv[l]);
+        free(ctx->q8_wh[l]);
+        free(ctx->q8_pk[l]);
     }
     free(ctx->q_hbuf);
     free_training(ctx);
@@ -326,6 +332,9 @@ static void row_job_run(const struct row_job *j) {
     const int In = layer_input(ctx, j->l), wide = ctx->isa == CLSTM_ISA_AVX512;
     if (j->backward)
         clstm_bwd_layer_fused(&j->bwd, j->r0, j->r1, j->scratch);
+    else if (j->quant == CLSTM_PRECISION_INT8)
+        clstm_fwd_layer_q8(ctx->q8_wh[j->l], ctx->q8_pk[j->l], In, H, T, j->B, j->r0, j->r1, j->x, j->h_all,
+                           j->h_last, j->scratch);
     else if (j->quant)
         clstm_fwd_layer_q_fused(ctx->q_wh[j->l], ctx->q_pk[j->l], In, H, T, j->B, j->r0, j->r1, j->x, j->h_all,
                                 j->h_last, j->scratch, ctx->q_vnni);
@@ -394,17 +403,49 @@ void clstm_weights_changed(clstm_ctx *ctx) {
     if (ctx) ctx->q_stale = 1;
 }
 
+/* Quantises the weights into every copy that exists (int16 and int8). */
 static void quantise(clstm_ctx *ctx) {
     const int H = ctx->cfg.hidden_size;
-    for (int l = 0; l < ctx->cfg.layers; l++)
-        clstm_q_pack(ctx->params + ctx->tensors[3 * l].offset, ctx->params + ctx->tensors[3 * l + 1].offset,
-                     ctx->params + ctx->tensors[3 * l + 2].offset, layer_input(ctx, l), H, ctx->q_wh[l],
-                     ctx->q_pk[l], ctx->q_inv[l]);
+    for (int l = 0; l < ctx->cfg.layers; l++) {
+        const float *Wx = ctx->params + ctx->tensors[3 * l].offset, *Wh = ctx->params + ctx->tensors[3 * l + 1].offset;
+        const float *bias = ctx->params + ctx->tensors[3 * l + 2].offset;
+        if (ctx->q_wh[l]) clstm_q_pack(Wx, Wh, bias, layer_input(ctx, l), H, ctx->q_wh[l], ctx->q_pk[l], ctx->q_inv[l]);
+        if (ctx->q8_wh[l]) clstm_q8_pack(Wx, Wh, bias, layer_input(ctx, l), H, ctx->q8_wh[l], ctx->q8_pk[l]);
+    }
     ctx->q_stale = 0;
 }
 
+/* Allocates the int8 copy (CLSTM_PRECISION_INT8). */
+static int alloc_q8(clstm_ctx *ctx) {
+    const int H = ctx->cfg.hidden_size;
+    int ok = 1;
+    for (int l = 0; l < ctx->cfg.layers; l++) {
+        ctx->q8_wh[l] = (int8_t *)falloc((clstm_q8_wh_bytes(H) + 3) / 4);
+        ctx->q8_pk[l] = falloc(clstm_q_pk_floats(layer_input(ctx, l), H));
+        ok = ok && ctx->q8_wh[l] && ctx->q8_pk[l];
+    }
+    if (ok) return 0;
+    for (int l = 0; l < CLSTM_MAX_LAYERS; l++) {
+        free(ctx->q8_wh[l]);
+        free(ctx->q8_pk[l]);
+        ctx->q8_wh[l] = NULL;
+        ctx->q8_pk[l] = NULL;
+    }
+    return CLSTM_ENOMEM;
+}
+
 int clstm_set_inference_precision(clstm_ctx *ctx, clstm_precision precision) {
-    if (!ctx || (precision != CLSTM_PRECISION_FP32 && precision != CLSTM_PRECISION_INT16)) return CLSTM_EINVAL;
+    if (!ctx || (precision != CLSTM_PRECISION_FP32 && precision != CLSTM_PRECISION_INT16 &&
+                 precision != CLSTM_PRECISION_INT8))
+        return CLSTM_EINVAL;
+    if (precision == CLSTM_PRECISION_INT8) {
+        if (!ctx->q_vnni) return CLSTM_ENODEV;
+        if (!ctx->q8_wh[0]) {
+            const int rc = alloc_q8(ctx);
+            if (rc) return rc;
+            ctx->q_stale = 1;
+        }
+    }
     if (precision == CLSTM_PRECISION_INT16 && !ctx->q_wh[0]) {
         const int H = ctx->cfg.hidden_size;
         int ok = 1;
@@ -434,7 +475,7 @@ int clstm_set_inference_precision(clstm_ctx *ctx, clstm_precision precision) {
         ctx->q_stale = 1;
     }
     ctx->precision = precision;
-    if (precision == CLSTM_PRECISION_INT16 && ctx->q_stale) quantise(ctx);
+    if (precision != CLSTM_PRECISION_FP32 && ctx->q_stale) quantise(ctx);
     return 0;
 }
 
@@ -486,7 +527,7 @@ int clstm_forward(clstm_ctx *ctx, const float *x, int batch, float *y) {
     if (!ctx || !x || !y || batch < 1 || batch > ctx->cfg.max_batch) return CLSTM_EINVAL;
     use_threads(ctx);
     const int L = ctx->cfg.layers, T = ctx->cfg.seq_len, H = ctx->cfg.hidden_size;
-    const int quant = ctx->precision == CLSTM_PRECISION_INT16;
+    const int quant = ctx->precision; /* 0 fp32, CLSTM_PRECISION_INT16 or _INT8 (fused AVX512 only) */
     if (quant && ctx->q_stale) quantise(ctx);
     if (ctx->fused) {
         const float *in = x;

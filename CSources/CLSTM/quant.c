@@ -107,3 +107,42 @@ void clstm_q_recurrent_portable(const int16_t *wq, const float *inv, const float
         }
     }
 }
+
+size_t clstm_q8_wh_bytes(int H) { return (size_t)((H + 3) / 4) * clstm_q8_panel_bytes(H); }
+
+void clstm_q8_pack(const float *Wx, const float *Wh, const float *bias, int In, int H, int8_t *wq, float *pk) {
+    const size_t P = clstm_q8_panel_bytes(H);
+    memset(wq, 0, clstm_q8_wh_bytes(H));
+    memset(pk, 0, clstm_q_pk_floats(In, H) * sizeof *pk);
+    for (int m = 0; m < 4 * H; m++) {
+        const float *w = Wh + (size_t)m * H;
+        float mx[8] = {0};
+        int k = 0;
+        for (; k + 8 <= H; k += 8)
+            for (int e = 0; e < 8; e++) {
+                const float a = fabsf(w[k + e]);
+                mx[e] = a > mx[e] ? a : mx[e];
+            }
+        for (; k < H; k++) mx[0] = fabsf(w[k]) > mx[0] ? fabsf(w[k]) : mx[0];
+        float amax = 0.0f;
+        for (int e = 0; e < 8; e++) amax = mx[e] > amax ? mx[e] : amax;
+        const double s = amax > 0.0f ? 127.0 / amax : 1.0;
+        const int gate = m / H, j = m % H, col = gate * 4 + j % 4;
+        int8_t *panel = wq + (size_t)(j / 4) * P;
+        int32_t sum = 0;
+        const float sf = (float)s;
+        for (int kk = 0; kk < H; kk++) {
+            int q = q_round(w[kk] * sf);
+            q = q > 127 ? 127 : q < -127 ? -127 : q;
+            panel[64 + (size_t)(kk / 4) * 64 + (size_t)col * 4 + (size_t)(kk & 3)] = (int8_t)q;
+            sum += q;
+        }
+        const int32_t corr = -128 * sum;
+        memcpy(panel + (size_t)col * 4, &corr, sizeof corr);
+        const float sc = gate == 2 ? -16.0f * 1.44269504088896341f : -8.0f * 1.44269504088896341f;
+        float *p = pk + (size_t)(j / 4) * 16 * (2 + In);
+        p[col] = sc * bias[m];
+        p[16 + col] = (float)(sc / (s * (double)CLSTM_Q8_HSCALE));
+        for (int kx = 0; kx < In; kx++) p[16 * (2 + kx) + col] = sc * Wx[(size_t)m * In + kx];
+    }
+}

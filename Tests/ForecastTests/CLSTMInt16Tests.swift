@@ -124,7 +124,7 @@ import Testing
         #expect(clstm_set_inference_precision(net.ctx, clstm_precision(rawValue: UInt32.max)) == CLSTM_EINVAL)
         #expect(net.inferencePrecision == .fp32)  // unchanged by the rejected calls
         try net.setInferencePrecision(.int16)
-        #expect(clstm_set_inference_precision(net.ctx, clstm_precision(rawValue: 2)) == CLSTM_EINVAL)
+        #expect(clstm_set_inference_precision(net.ctx, clstm_precision(rawValue: 3)) == CLSTM_EINVAL)
         #expect(net.inferencePrecision == .int16)
         // a bad batch is still rejected on the int16 path
         #expect(throws: LSTMError(CLSTM_EINVAL, "input of 6 floats for batch 3, shape \(shape)")) {

@@ -5,6 +5,9 @@ import Foundation
 /// reference for the forward check and for finite-difference gradients.
 struct NaiveLSTMReference {
     let shape: LSTMShape
+    /// Applied to h where the recurrent product reads it (the quantised inference paths); the
+    /// layer's output and the head see h itself.
+    var quantiseHidden: (Double) -> Double = { $0 }
 
     func forward(parameters p: [Double], x: [Double], batch B: Int) -> [Double] {
         let T = shape.sequenceLength, H = shape.hiddenSize, O = shape.outputSize
@@ -19,13 +22,14 @@ struct NaiveLSTMReference {
             var out = [Double](repeating: 0, count: T * B * H)
             for t in 0..<T {
                 var hNew = h, cNew = c
+                let hq = h.map(quantiseHidden)
                 for b in 0..<B {
                     for j in 0..<H {
                         func gate(_ k: Int) -> Double {
                             let row = k * H + j
                             var s = p[bias + row]
                             for i in 0..<inSize { s += p[wx + row * inSize + i] * input[(t * B + b) * inSize + i] }
-                            for i in 0..<H { s += p[wh + row * H + i] * h[b * H + i] }
+                            for i in 0..<H { s += p[wh + row * H + i] * hq[b * H + i] }
                             return s
                         }
                         let ig = 1 / (1 + exp(-gate(0))), fg = 1 / (1 + exp(-gate(1)))

@@ -30,8 +30,9 @@ def run(cmd, env=None):
     return rows
 
 
-# CLSTM's rows: fp32, and the opt-in int16 inference (a quantized model: labelled, never the baseline)
-OURS = ("clstm", "clstm-int16")
+# CLSTM's rows: fp32, and the opt-in int16 and int8 inference (quantized models: labelled, never the baseline;
+# clstm_bench prints no int8 row where the CPU lacks AVX-512 VNNI)
+OURS = ("clstm", "clstm-int16", "clstm-int8")
 ours_env = dict(os.environ)
 if a.native_openblas:
     ours_env.pop("OPENBLAS_CORETYPE", None)
@@ -46,8 +47,8 @@ print("# seq/s and ratio: wall clock (the figure that counts). cpu seq/s: batch 
       "# batch (all threads): less sensitive to being descheduled on a loaded machine, not to cache sharing.")
 print(header)
 def quantized(impl):
-    """Rows of quantized models: ours (clstm-int16) and the frameworks' (-int8dyn)."""
-    return impl.endswith("-int16") or impl.endswith("-int8dyn")
+    """Rows of quantized models: ours (clstm-int16, clstm-int8) and the frameworks' (-int8dyn)."""
+    return impl.endswith("-int16") or impl.endswith("-int8") or impl.endswith("-int8dyn")
 
 
 for (I, H, T, B, th) in configs:
@@ -101,12 +102,13 @@ for (I, H, T, B, th) in configs:
             q = quantized(name)
             print(f"{'':<28}{mode:<7}{name:<30}{v:>10.0f}{'':>9}{'':>8}{v / (best_any if q else best_fp32):>7.2f}x" + cpu_cols(name, q))
         if mode == "infer" and any(quantized(n) for n in accuracy):
-            print("# ratio: fp32 rows against the fastest fp32 framework; quantized rows (int16 / int8dyn) against the fastest"
+            print("# ratio: fp32 rows against the fastest fp32 framework; quantized rows (int16 / int8 / int8dyn) against the fastest"
                   " of all, quantized included")
             for name in sorted(accuracy):
                 mx = max(a[0] for a in accuracy[name])
                 mean = statistics.median(a[1] for a in accuracy[name])
                 what = ("int16 recurrent weights and h (CLSTM_PRECISION_INT16)" if name == "clstm-int16"
+                        else "int8 recurrent weights, h as u8 (CLSTM_PRECISION_INT8)" if name == "clstm-int8"
                         else "the framework's dynamic int8 quantization")
                 print(f"# {name}: {what}; y vs its fp32 model: max abs diff {mx:.3g}, mean {mean:.3g}")
     print(f"{cfg:<28}{'sgemm':<7}{'openblas BxHx4H':<30}{'':>10}{peak:>9.1f}")
