@@ -1,4 +1,4 @@
-// Forecaster throughput: LSTM training and inference (fp32, and the opt-in int16 inference) in
+// Forecaster throughput: LSTM training and inference (fp32, and the opt-in int16 and int8 inference) in
 // sequences/s for I=8, H=64/128, T=168, B=64/256, one and two OpenBLAS threads.
 // Run: SHADOWCAST_BENCHMARKS=1 swift package benchmark --target ForecastBenchmarks
 import Benchmark
@@ -16,9 +16,9 @@ let benchmarks: @Sendable () -> Void = {
                 let dy = [Float](repeating: 0.01, count: batch)
                 let label = "I=8 H=\(hidden) T=168 B=\(batch) threads=\(threads)"
                 let config = Benchmark.Configuration(metrics: [.wallClock, .throughput, sequencesPerSecond])
-                // fp32, and the opt-in int16 inference (int16 recurrent weights and h)
-                for precision in [LSTMInferencePrecision.fp32, .int16] {
-                    let name = precision == .fp32 ? "LSTM inference \(label)" : "LSTM inference int16 \(label)"
+                // fp32, and the opt-in int16 and int8 inference (int8 only where the CPU has AVX-512 VNNI)
+                for precision in LSTMInferencePrecision.allCases where precision.isAvailable {
+                    let name = precision == .fp32 ? "LSTM inference \(label)" : "LSTM inference \(precision.rawValue) \(label)"
                     Benchmark(name, configuration: config) { benchmark in
                         let net = try LSTMNetwork(shape: shape, seed: 1, threads: threads)
                         try net.setInferencePrecision(precision)
