@@ -127,21 +127,31 @@ ZFN void fwd_preact(const int mr, const float *restrict pk, int H, int In, const
     }
 }
 
+/* The end of both integer products (preact_q_panels, preact_q8_panels): pre = bias + dequant * the
+ * int32 sums (when there are sums: none at the first step, h = 0) + the fp32 input part, stored. */
+ZQFN void q_panels_finish(const int mr, const int np, const float *restrict f0, size_t Pf, int Hp, int In,
+                          __m512i (*acc)[MR], const float *x, float *restrict pre) {
+    __m512 a[4][MR];
+#pragma GCC unroll 4
+    for (int p = 0; p < np; p++) {
+        const __m512 b = _mm512_load_ps(f0 + p * Pf), d = _mm512_load_ps(f0 + p * Pf + 16);
+#pragma GCC unroll 6
+        for (int r = 0; r < mr; r++) a[p][r] = acc ? _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc[p][r]), d, b) : b;
+    }
+    if (np == 4) panels4_fma(mr, f0 + 32, Pf, x, (size_t)In, In, a[0], a[1], a[2], a[3]);
+    else panels_fma(mr, np, f0 + 32, Pf, x, (size_t)In, In, a[0], a[1]);
+#pragma GCC unroll 4
+    for (int p = 0; p < np; p++) store_panel(mr, pre + 4 * p, Hp, a[p]);
+}
+
 /* The int16 pre-activations (AVX-512 VNNI) of np (1, 2 or 4, a compile-time constant) panels
  * from wq / f0: int32 sums of Wh_q h_q by vpdpwssd on pairs of k, then bias + dequant * sum in one FMA, then
  * the fp32 input part (as the AVX2 fwd_preact_q; wq and pk as clstm_q_pack). */
 ZQFN void preact_q_panels(const int mr, const int np, const int16_t *restrict wq, const float *restrict f0,
                           size_t Pq, size_t Pf, int Kh, int Hp, int In, const int16_t *hq, const float *x,
                           float *restrict pre) {
-    __m512 a[4][MR];
-#pragma GCC unroll 4
-    for (int p = 0; p < np; p++) {
-        const __m512 b = _mm512_load_ps(f0 + p * Pf);
-#pragma GCC unroll 6
-        for (int r = 0; r < mr; r++) a[p][r] = b;
-    }
+    __m512i acc[4][MR];
     if (hq) {
-        __m512i acc[4][MR];
 #pragma GCC unroll 4
         for (int p = 0; p < np; p++)
 #pragma GCC unroll 6
@@ -162,17 +172,8 @@ ZQFN void preact_q_panels(const int mr, const int np, const int16_t *restrict wq
                 for (int p = 0; p < np; p++) acc[p][r] = _mm512_dpwssd_epi32(acc[p][r], v, w[p]);
             }
         }
-#pragma GCC unroll 4
-        for (int p = 0; p < np; p++) {
-            const __m512 d = _mm512_load_ps(f0 + p * Pf + 16);
-#pragma GCC unroll 6
-            for (int r = 0; r < mr; r++) a[p][r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc[p][r]), d, a[p][r]);
-        }
     }
-    if (np == 4) panels4_fma(mr, f0 + 32, Pf, x, (size_t)In, In, a[0], a[1], a[2], a[3]);
-    else panels_fma(mr, np, f0 + 32, Pf, x, (size_t)In, In, a[0], a[1]);
-#pragma GCC unroll 4
-    for (int p = 0; p < np; p++) store_panel(mr, pre + 4 * p, Hp, a[p]);
+    q_panels_finish(mr, np, f0, Pf, Hp, In, hq ? acc : NULL, x, pre);
 }
 
 ZQFN void fwd_preact_q(const int mr, const int16_t *restrict wq, const float *restrict pk, int H, int In,
@@ -192,15 +193,8 @@ ZQFN void fwd_preact_q(const int mr, const int16_t *restrict wq, const float *re
 ZQFN void preact_q8_panels(const int mr, const int np, const int8_t *restrict wq, const float *restrict f0,
                            size_t Pq, size_t Pf, int Kq, int Hp, int In, const uint8_t *hq, const float *x,
                            float *restrict pre) {
-    __m512 a[4][MR];
-#pragma GCC unroll 4
-    for (int p = 0; p < np; p++) {
-        const __m512 b = _mm512_load_ps(f0 + p * Pf);
-#pragma GCC unroll 6
-        for (int r = 0; r < mr; r++) a[p][r] = b;
-    }
+    __m512i acc[4][MR];
     if (hq) {
-        __m512i acc[4][MR];
 #pragma GCC unroll 4
         for (int p = 0; p < np; p++) {
             const __m512i z = _mm512_load_si512((const void *)(wq + p * Pq));
@@ -221,17 +215,8 @@ ZQFN void preact_q8_panels(const int mr, const int np, const int8_t *restrict wq
                 for (int p = 0; p < np; p++) acc[p][r] = _mm512_dpbusd_epi32(acc[p][r], v, w[p]);
             }
         }
-#pragma GCC unroll 4
-        for (int p = 0; p < np; p++) {
-            const __m512 d = _mm512_load_ps(f0 + p * Pf + 16);
-#pragma GCC unroll 6
-            for (int r = 0; r < mr; r++) a[p][r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc[p][r]), d, a[p][r]);
-        }
     }
-    if (np == 4) panels4_fma(mr, f0 + 32, Pf, x, (size_t)In, In, a[0], a[1], a[2], a[3]);
-    else panels_fma(mr, np, f0 + 32, Pf, x, (size_t)In, In, a[0], a[1]);
-#pragma GCC unroll 4
-    for (int p = 0; p < np; p++) store_panel(mr, pre + 4 * p, Hp, a[p]);
+    q_panels_finish(mr, np, f0, Pf, Hp, In, hq ? acc : NULL, x, pre);
 }
 
 ZQFN void fwd_preact_q8(const int mr, const int8_t *restrict wq, const float *restrict pk, int H, int In,

@@ -100,14 +100,16 @@ import Testing
         #expect(afterLoad == afterStep)
     }
 
-    /// Rows split across worker threads (each worker has its own h_q buffers): same outputs.
-    @Test func int16RowsDoNotDependOnTheThreadSplit() throws {
+    /// Rows split across worker threads (each worker has its own h_q buffers): same outputs, int16
+    /// and (where the CPU runs it) int8.
+    @Test(arguments: [LSTMInferencePrecision.int16] + (Int8Support.available ? [.int8] : []))
+    func quantisedRowsDoNotDependOnTheThreadSplit(_ precision: LSTMInferencePrecision) throws {
         let shape = LSTMShape(layers: 2, inputSize: 4, hiddenSize: 20, outputSize: 2, sequenceLength: 9, maxBatch: 17)
         let x = Self.input(shape, batch: 17, seed: 21)
         func run(threads: Int) throws -> [Float] {
             let net = try LSTMNetwork(shape: shape, seed: 4, threads: threads)
             CLSTMFusedKernelTests.randomize(net, seed: 8, scale: 0.4)
-            try net.setInferencePrecision(.int16)
+            try net.setInferencePrecision(precision)
             return try net.forward(x, batch: 17)
         }
         let one = try run(threads: 1)
@@ -133,9 +135,10 @@ import Testing
         #expect(clstm_forward(net.ctx, nil, 1, nil) == CLSTM_EINVAL)
     }
 
-    /// The forecaster option: same trained weights (training is fp32 either way), forecasts on the
-    /// log1p scale within 1e-3 of the fp32 ones.
-    @Test func forecasterInt16OptionStaysCloseToFP32() throws {
+    /// Trains the forecaster twice on a traffic-like series, fp32 and with `precision`, and returns the
+    /// largest difference between their forecasts on the log1p scale (three origins, 12 steps, three
+    /// quantiles). Checks that training is the same (fp32 either way) and that the option was used.
+    static func forecasterDifference(_ precision: LSTMInferencePrecision) throws -> Double {
         let s = SyntheticSeries.trafficLike(days: 14, seed: 4)
         let ctx = SeriesContext(series: s)
         var settings = SyntheticSeries.fastSettings(steps: 30)
@@ -147,16 +150,22 @@ import Testing
             return try #require(t.model, "\(t.reason)")
         }
         let fp32 = try train()
-        settings.inferencePrecision = .int16
-        let int16 = try train()
-        #expect(int16.weights == fp32.weights)  // training is fp32 whatever the option
+        settings.inferencePrecision = precision
+        let other = try train()
+        #expect(other.weights == fp32.weights)  // training is fp32 whatever the option
         var worst = 0.0
         for origin in [n - 24, n - 12, n] {
             let a = try fp32.forecastOrThrow(ctx, seriesIndex: 0, origin: origin, horizon: 12, quantiles: [0.1, 0.5, 0.9])
-            let b = try int16.forecastOrThrow(ctx, seriesIndex: 0, origin: origin, horizon: 12, quantiles: [0.1, 0.5, 0.9])
-            #expect(a != b, "int16 path was not used")
+            let b = try other.forecastOrThrow(ctx, seriesIndex: 0, origin: origin, horizon: 12, quantiles: [0.1, 0.5, 0.9])
+            #expect(a != b, "\(precision) path was not used")
             for (ra, rb) in zip(a, b) { for (va, vb) in zip(ra, rb) { worst = max(worst, abs(va - vb)) } }
         }
+        return worst
+    }
+
+    /// The forecaster option: forecasts on the log1p scale within 1e-3 of the fp32 ones (measured 6.8e-6).
+    @Test func forecasterInt16OptionStaysCloseToFP32() throws {
+        let worst = try Self.forecasterDifference(.int16)
         #expect(worst <= 1e-3, "max log1p-scale difference \(worst)")
     }
 }

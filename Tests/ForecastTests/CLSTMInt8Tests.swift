@@ -99,45 +99,11 @@ struct CLSTMInt8Tests {
         #expect((zip(after, reference).map { abs(Double($0) - $1) }.max() ?? 1) < 1e-5)
     }
 
-    /// The forecaster option: same trained weights, forecasts on the log1p scale within 5e-3 of fp32's
-    /// (measured 4.5e-4; int16's 6.8e-6).
+    /// The forecaster option: forecasts on the log1p scale within 5e-3 of fp32's (measured 4.5e-4;
+    /// int16's 6.8e-6).
     @Test func forecasterInt8OptionStaysCloseToFP32() throws {
-        let s = SyntheticSeries.trafficLike(days: 14, seed: 4)
-        let ctx = SeriesContext(series: s)
-        var settings = SyntheticSeries.fastSettings(steps: 30)
-        let n = s.values.count
-        func train() throws -> LSTMForecaster {
-            let t = try LSTMForecaster.train(series: [ctx], trainEnd: [n - 24], season: 24, horizon: 12,
-                                             quantiles: [0.1, 0.5, 0.9], settings: settings)
-            return try #require(t.model, "\(t.reason)")
-        }
-        let fp32 = try train()
-        settings.inferencePrecision = .int8
-        let int8 = try train()
-        #expect(int8.weights == fp32.weights)  // training is fp32 whatever the option
-        var worst = 0.0
-        for origin in [n - 24, n - 12, n] {
-            let a = try fp32.forecastOrThrow(ctx, seriesIndex: 0, origin: origin, horizon: 12, quantiles: [0.1, 0.5, 0.9])
-            let b = try int8.forecastOrThrow(ctx, seriesIndex: 0, origin: origin, horizon: 12, quantiles: [0.1, 0.5, 0.9])
-            #expect(a != b, "int8 path was not used")
-            for (ra, rb) in zip(a, b) { for (va, vb) in zip(ra, rb) { worst = max(worst, abs(va - vb)) } }
-        }
-        #expect(worst <= 5e-3, "max log1p-scale difference \(worst)")  // measured 4.5e-4
-    }
-
-    /// Rows split across worker threads (each worker has its own h buffers): same outputs.
-    @Test func int8RowsDoNotDependOnTheThreadSplit() throws {
-        let shape = LSTMShape(layers: 2, inputSize: 4, hiddenSize: 20, outputSize: 2, sequenceLength: 9, maxBatch: 17)
-        let x = CLSTMInt16Tests.input(shape, batch: 17, seed: 21)
-        func run(threads: Int) throws -> [Float] {
-            let net = try LSTMNetwork(shape: shape, seed: 4, threads: threads, isa: CLSTM_ISA_AVX512)
-            CLSTMFusedKernelTests.randomize(net, seed: 8, scale: 0.4)
-            try net.setInferencePrecision(.int8)
-            return try net.forward(x, batch: 17)
-        }
-        let one = try run(threads: 1)
-        #expect(try run(threads: 3) == one)
-        #expect(try run(threads: 2) == one)
+        let worst = try CLSTMInt16Tests.forecasterDifference(.int8)
+        #expect(worst <= 5e-3, "max log1p-scale difference \(worst)")
     }
 }
 
