@@ -125,11 +125,12 @@ void clstm_fwd_layer_q_fused(const int16_t *wq, const float *pk, int In, int H, 
  * h is stored as h_u8 = round(h * CLSTM_Q8_HSCALE) + 128 in [1, 255] (|h| <= 1); each gate row m of
  * Wh gets its own scale s_m = 127 / max_k |Wh[m][k]|, w_q8 = round(s_m w) in [-127, 127]. vpdpbusd
  * sums u8 x s8 products four k at a time into int32: sum_k w_q8 (h_q + 128), so every column's sum
- * starts from -128 sum_k w_q8 (exact; |sum| <= H * 127 * 255 cannot overflow for any H this
- * library accepts). Wh_q8 is packed in the fp32 kernel's 16-column panels, each panel holding
+ * starts from -128 sum_k w_q8 (exact; |sum| <= H * 127 * 255 < 2^31 for H <= CLSTM_Q8_MAX_HIDDEN,
+ * which clstm_set_inference_precision enforces). Wh_q8 is packed in the fp32 kernel's 16-column panels, each panel holding
  * the 16 int32 corrections, then (H + 3) / 4 quads of k: [jb][1 + (H + 3) / 4][16][4] bytes (zero
  * past H). The fp32 side panels are clstm_q_pk_floats' layout with dequant sc / (s_m * 127). */
 #define CLSTM_Q8_HSCALE 127.0f
+#define CLSTM_Q8_MAX_HIDDEN 66000
 static inline size_t clstm_q8_panel_bytes(int H) { return (size_t)(1 + (H + 3) / 4) * 64; }
 size_t clstm_q8_wh_bytes(int H);
 void clstm_q8_pack(const float *Wx, const float *Wh, const float *bias, int In, int H, int8_t *wq, float *pk);

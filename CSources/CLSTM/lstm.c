@@ -440,6 +440,7 @@ int clstm_set_inference_precision(clstm_ctx *ctx, clstm_precision precision) {
         return CLSTM_EINVAL;
     if (precision == CLSTM_PRECISION_INT8) {
         if (!ctx->q_vnni) return CLSTM_ENODEV;
+        if (ctx->cfg.hidden_size > CLSTM_Q8_MAX_HIDDEN) return CLSTM_EINVAL;
         if (!ctx->q8_wh[0]) {
             const int rc = alloc_q8(ctx);
             if (rc) return rc;

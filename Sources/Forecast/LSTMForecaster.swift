@@ -96,6 +96,9 @@ public struct LSTMForecaster: Sendable, LogScaleModel {
             settings: settings, season: season, lookback: lookback, horizon: horizon, quantiles: quantiles, shape: shape,
             weights: [], scalers: scalers, validationLoss: .infinity, stepsTrained: 0)
         let net = try LSTMNetwork(shape: shape, seed: settings.seed, threads: settings.threads)
+        // Fail before training, not at the first forecast, where the CPU cannot run the precision
+        // (int8 without AVX-512 VNNI); training itself is fp32 either way.
+        if settings.inferencePrecision != .fp32 { try net.setInferencePrecision(settings.inferencePrecision) }
         let reason = try model.run(net, series: series, trainEnd: trainEnd, steps: settings.trainingSteps,
                                    learningRate: settings.learningRate, recentFrom: nil)
         guard let reason else {

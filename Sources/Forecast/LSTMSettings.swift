@@ -23,7 +23,8 @@ public struct LSTMSettings: Sendable, Equatable, Codable {
     /// Arithmetic of the network's forecasts (and backtest forecasts); training and its validation
     /// loss are always fp32. `.int16` is opt-in: forecasts differ from fp32 by the quantisation
     /// error (CLSTMInt16Tests: forecaster outputs within 1e-3 of fp32 in normalised units). `.int8`
-    /// is faster and coarser (CLSTMInt8Tests), and training throws where the CPU lacks AVX-512 VNNI.
+    /// is faster and coarser (CLSTMInt8Tests); where the CPU lacks AVX-512 VNNI, training with it
+    /// throws before it starts (`CLSTM_ENODEV`).
     public var inferencePrecision: LSTMInferencePrecision = .fp32
     /// Seed of the weight initialisation and of window sampling.
     public var seed: UInt64 = 1

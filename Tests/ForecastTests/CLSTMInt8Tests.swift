@@ -12,9 +12,12 @@ import Testing
 /// quantises the same way (`quantisedReference`) only fp32 arithmetic is left, so the kernel must
 /// agree with it to fp32 rounding: it computes exactly the quantised LSTM the header describes.
 /// Measured 2026-12-07 (Zen 4), weights in ±0.5: 1.9e-3 to 1.2e-2 from fp32 (H = 13 to 64), 5e-8
-/// to 1.7e-7 from the quantised reference. The tests allow 0.05 and 1e-5. (An h that rounds to the
-/// other side of a step in fp32 than in double would move an output by ~1e-3; the inputs are fixed,
-/// so such a case would fail every run, not at random.)
+/// to 1.7e-7 from the quantised reference. The tests allow 0.05 from fp32, and 1e-5 from the
+/// reference for at least two rows (sequences) in three: an h within fp32 rounding of a quantisation
+/// tie rounds one way in fp32 and the other in double, which moves that row by 1e-3 to 1e-2 (a
+/// review found such a row in ~8 % of random weight draws at H = 64, none with the seeds here; the
+/// inputs are fixed, so nothing varies between runs). A wrong kernel moves every row (a correction
+/// of -127 instead of -128 sum w: 0.12 off).
 /// Whether this CPU runs the int8 path (AVX512 ISA with VNNI).
 enum Int8Support {
     static let available: Bool = {
@@ -30,7 +33,7 @@ struct CLSTMInt8Tests {
     static let cases: [CLSTMInt16Tests.Case] = [
         .init(layers: 1, input: 8, hidden: 64, steps: 48, batch: 7, isa: CLSTM_ISA_AVX512),  // the benchmark H, one tile + 1 row
         .init(layers: 2, input: 5, hidden: 13, steps: 20, batch: 3, isa: CLSTM_ISA_AVX512),  // H % 4 = 1: a quad with three zero k
-        .init(layers: 3, input: 1, hidden: 18, steps: 12, batch: 1, isa: CLSTM_ISA_AVX512),  // 3 layers, H % 4 = 2
+        .init(layers: 3, input: 1, hidden: 18, steps: 12, batch: 3, isa: CLSTM_ISA_AVX512),  // 3 layers, H % 4 = 2
         .init(layers: 1, input: 3, hidden: 33, steps: 16, batch: 13, isa: CLSTM_ISA_AVX512),  // H = 33: one unit past two 16-lane vectors
     ]
 
@@ -60,6 +63,15 @@ struct CLSTMInt8Tests {
             .forward(parameters: p, x: x.map(Double.init), batch: batch)
     }
 
+    /// How many rows (sequences of the batch) have every output within 1e-5 of the reference.
+    static func rowsMatching(_ y: [Float], _ reference: [Double], outputs: Int) -> (matching: Int, rows: Int) {
+        let rows = y.count / outputs
+        let matching = (0..<rows).filter { r in
+            (0..<outputs).allSatisfy { o in abs(Double(y[r * outputs + o]) - reference[r * outputs + o]) < 1e-5 }
+        }.count
+        return (matching, rows)
+    }
+
     @Test(arguments: cases)
     func int8ForwardIsTheQuantisedLSTM(_ c: CLSTMInt16Tests.Case) throws {
         let net = try LSTMNetwork(shape: c.shape, seed: 7, isa: c.isa)
@@ -74,7 +86,9 @@ struct CLSTMInt8Tests {
         let fromReference = zip(int8, reference).map { abs(Double($0) - $1) }.max() ?? 0
         #expect(fromFP32 <= 0.05, "int8 vs fp32: \(fromFP32)")
         #expect(fromFP32 > 1e-4, "int8 path was not used (\(fromFP32) from fp32)")
-        #expect(fromReference < 1e-5, "int8 vs the quantised reference \(fromReference), vs fp32 \(fromFP32)")
+        let rows = Self.rowsMatching(int8, reference, outputs: c.shape.outputSize)
+        #expect(rows.matching * 3 >= rows.rows * 2,
+                "\(rows.matching) of \(rows.rows) rows within 1e-5 of the quantised reference (max \(fromReference)); \(fromFP32) from fp32")
         // int16 lies between: much closer to fp32
         try net.setInferencePrecision(.int16)
         #expect(CLSTMInt16Tests.maxAbsDiff(fp32, try net.forward(x, batch: c.batch)) * 10 < fromFP32)
@@ -96,7 +110,8 @@ struct CLSTMInt8Tests {
         let after = try net.forward(x, batch: 6)
         let reference = Self.quantisedReference(shape, parameters: net.parameters, x: x, batch: 6)
         #expect(CLSTMInt16Tests.maxAbsDiff(before, after) > 5e-3, "int8 output did not change")
-        #expect((zip(after, reference).map { abs(Double($0) - $1) }.max() ?? 1) < 1e-5)
+        let rows = Self.rowsMatching(after, reference, outputs: shape.outputSize)
+        #expect(rows.matching * 3 >= rows.rows * 2, "\(rows.matching) of \(rows.rows) rows match the quantised reference")
     }
 
     /// The forecaster option: forecasts on the log1p scale within 5e-3 of fp32's (measured 4.5e-4;

@@ -55,10 +55,11 @@ typedef enum clstm_isa {
  * gates, cell state and head stay fp32. Outputs differ from FP32 by the quantisation error (the
  * tests bound it); the int16 copy is derived from the fp32 weights (nothing new is saved).
  * INT8: the same with Wh quantised per gate row to int8 and h to unsigned 8 bits with a zero point
- * of 128 (AVX-512 VNNI vpdpbusd, four multiply-adds per 32-bit lane: twice int16's): about 1.4x the
+ * of 128 (AVX-512 VNNI vpdpbusd, four multiply-adds per 32-bit lane: twice int16's): about 1.3x the
  * int16 path's speed, with outputs about 100x further from FP32 (1e-3 instead of 1e-5 on the
  * tests' networks, the frameworks' own int8 models' order). AVX512 ISA with VNNI only:
- * clstm_set_inference_precision returns CLSTM_ENODEV elsewhere. */
+ * clstm_set_inference_precision returns CLSTM_ENODEV elsewhere, and CLSTM_EINVAL for a hidden
+ * size over 66,000 (its int32 sums could overflow). */
 typedef enum clstm_precision {
     CLSTM_PRECISION_FP32 = 0,
     CLSTM_PRECISION_INT16 = 1,
