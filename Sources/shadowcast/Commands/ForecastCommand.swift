@@ -102,6 +102,9 @@ struct ForecastCommand: AsyncParsableCommand {
             throw ValidationError(e.description)
         }
         let result = try forecaster.forecast()
+        if !noLstm && inferencePrecision != .fp32 {
+            print("LSTM forecasts and backtests with \(inferencePrecision.rawValue) inference (training fp32)")
+        }
         ForecastConsole.printSelection(forecaster.selections[0], log: forecaster.log)
         ForecastConsole.printForecastSummary(result)
         if let json {
