@@ -121,6 +121,16 @@ void clstm_q_recurrent_portable(const int16_t *wq, const float *inv, const float
 void clstm_fwd_layer_q_fused(const int16_t *wq, const float *pk, int In, int H, int T, int B, int r0, int r1,
                              const float *x, float *h_all, float *h_last, float *scratch, int wide);
 
+/* A context's worker threads (workers.c), started at its first multi-threaded call and kept until
+ * clstm_destroy. clstm_workers_run runs fn on each of the n jobs (job_size bytes apart): job 0 on
+ * the calling thread, job k on worker k, and returns when all are done; *pool is created on first
+ * use (on any failure the remaining jobs run on the calling thread, in order, with the same
+ * results). Threads started per call waited 0.5-1 ms to begin on the 2-vCPU VMs, a quarter of a
+ * B = 64 inference. One call at a time per pool, as one call at a time per context. */
+struct clstm_workers;
+void clstm_workers_run(struct clstm_workers **pool, int n, void (*fn)(void *job), void *jobs, size_t job_size);
+void clstm_workers_destroy(struct clstm_workers *pool);
+
 /* Int8 recurrent product (CLSTM_PRECISION_INT8, AVX-512 VNNI only: quant.c and recurrent_avx512.c).
  * h is stored as h_u8 = round(h * CLSTM_Q8_HSCALE) + 128 in [1, 255] (|h| <= 1); each gate row m of
  * Wh gets its own scale s_m = 127 / max_k |Wh[m][k]|, w_q8 = round(s_m w) in [-127, 127]. vpdpbusd

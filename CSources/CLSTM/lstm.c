@@ -54,6 +54,7 @@ struct clstm_ctx {
     /* CLSTM_PRECISION_INT8 (AVX512 with VNNI only; allocated when first enabled, quantised with the int16 copy) */
     int8_t *q8_wh[CLSTM_MAX_LAYERS]; /* clstm_q8_pack's Wh_q8 panels */
     float *q8_pk[CLSTM_MAX_LAYERS];  /* side panels (bias, dequant, Wx) */
+    struct clstm_workers *workers;   /* worker threads of run_rows (workers.c), from the first multi-threaded call */
 };
 
 #define CLSTM_MAX_WORKERS 64
@@ -238,6 +239,7 @@ static void free_training(clstm_ctx *ctx) {
 
 void clstm_destroy(clstm_ctx *ctx) {
     if (!ctx) return;
+    clstm_workers_destroy(ctx->workers);
     free(ctx->params);
     free(ctx->grads);
     free(ctx->adam_m);
@@ -343,10 +345,7 @@ static void row_job_run(const struct row_job *j) {
                               j->h_last, j->scratch, wide);
 }
 
-static void *row_job_thread(void *p) {
-    row_job_run(p);
-    return NULL;
-}
+static void row_job_void(void *p) { row_job_run(p); }
 
 static void run_rows(clstm_ctx *ctx, const struct row_job *tmpl) {
     const int tiles = (tmpl->B + CLSTM_TILE_ROWS - 1) / CLSTM_TILE_ROWS;
@@ -354,8 +353,6 @@ static void run_rows(clstm_ctx *ctx, const struct row_job *tmpl) {
     if (nt > tiles) nt = tiles;
     if (nt < 1) nt = 1;
     struct row_job jobs[CLSTM_MAX_WORKERS];
-    pthread_t th[CLSTM_MAX_WORKERS];
-    int started[CLSTM_MAX_WORKERS] = {0};
     const size_t slice = worker_slice(&ctx->cfg), acc_off = slice - worker_acc_floats(&ctx->cfg);
     const size_t nacc = 4 * (size_t)tmpl->bwd.H * (tmpl->bwd.H + tmpl->bwd.In + 1);
     for (int k = 0; k < nt; k++) {
@@ -369,12 +366,7 @@ static void run_rows(clstm_ctx *ctx, const struct row_job *tmpl) {
             memset(jobs[k].bwd.acc, 0, nacc * sizeof(float));
         }
     }
-    for (int k = 1; k < nt; k++) started[k] = pthread_create(&th[k], NULL, row_job_thread, &jobs[k]) == 0;
-    row_job_run(&jobs[0]);
-    for (int k = 1; k < nt; k++) {
-        if (started[k]) pthread_join(th[k], NULL);
-        else row_job_run(&jobs[k]); /* could not start a thread: same result, run it here */
-    }
+    clstm_workers_run(&ctx->workers, nt, row_job_void, jobs, sizeof jobs[0]);
     if (tmpl->backward) {
         /* workers' sums added in worker order, then [dWh | dWx | db]^T scattered to the gradients */
         float *acc = jobs[0].bwd.acc;

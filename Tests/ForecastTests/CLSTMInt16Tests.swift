@@ -169,3 +169,30 @@ import Testing
         #expect(worst <= 1e-3, "max log1p-scale difference \(worst)")
     }
 }
+
+/// The context keeps its worker threads between calls (workers.c): calls with different thread
+/// counts and batch sizes, inference and training interleaved, give what one thread gives.
+@Suite struct CLSTMWorkerPoolTests {
+    @Test func repeatedCallsWithChangingThreadCountsMatchOneThread() throws {
+        let shape = LSTMShape(layers: 2, inputSize: 3, hiddenSize: 20, outputSize: 2, sequenceLength: 7, maxBatch: 40)
+        let x = CLSTMInt16Tests.input(shape, batch: 40, seed: 31)
+        let reference = try LSTMNetwork(shape: shape, seed: 6, threads: 1)
+        CLSTMFusedKernelTests.randomize(reference, seed: 2, scale: 0.4)
+        let net = try LSTMNetwork(shape: shape, seed: 6, threads: 3)
+        net.parameters = reference.parameters
+        for (call, batch) in [40, 13, 1, 7, 40, 25, 6, 40].enumerated() {
+            net.setThreads([3, 2, 4, 1, 2, 3, 3, 2][call])
+            // x is [T][B][I]: the first `batch` rows of every step
+            let width = 40 * shape.inputSize, used = batch * shape.inputSize
+            var sub = [Float]()
+            for t in 0..<shape.sequenceLength { sub += x[(t * width)..<(t * width + used)] }
+            let got = try net.forward(sub, batch: batch)
+            let want = try reference.forward(sub, batch: batch)
+            #expect(got == want, "call \(call), batch \(batch)")
+            if call % 3 == 0 {  // a training forward in between uses the same workers
+                var y = [Float]()
+                try net.forwardTrain(sub, batch: batch, into: &y)
+            }
+        }
+    }
+}
