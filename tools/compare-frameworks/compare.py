@@ -12,11 +12,16 @@ p.add_argument("--frameworks", required=True)
 p.add_argument("--rounds", type=int, default=5)
 p.add_argument("--seconds", type=float, default=1.5)
 p.add_argument("--quick", action="store_true")
+p.add_argument("--only", default=None, help="one configuration H,B,THREADS (I=8, T=168), e.g. 64,64,2")
 p.add_argument("--native-openblas", action="store_true")
 a = p.parse_args()
 
-configs = [(8, 64, 168, 256, 1)] if a.quick else [
-    (8, h, 168, b, t) for h in (64, 128) for b in (64, 256) for t in (1, 2)]
+if a.only:
+    h, b, t = map(int, a.only.split(","))
+    configs = [(8, h, 168, b, t)]
+else:
+    configs = [(8, 64, 168, 256, 1)] if a.quick else [
+        (8, h, 168, b, t) for h in (64, 128) for b in (64, 256) for t in (1, 2)]
 
 
 def run(cmd, env=None):
