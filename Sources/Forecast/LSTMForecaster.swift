@@ -1,3 +1,4 @@
+import CLSTM
 import Foundation
 
 /// Direct multi-horizon quantile LSTM, global over one or more series (DeepAR-style per-series scaling).
@@ -95,10 +96,12 @@ public struct LSTMForecaster: Sendable, LogScaleModel {
         var model = LSTMForecaster(
             settings: settings, season: season, lookback: lookback, horizon: horizon, quantiles: quantiles, shape: shape,
             weights: [], scalers: scalers, validationLoss: .infinity, stepsTrained: 0)
-        let net = try LSTMNetwork(shape: shape, seed: settings.seed, threads: settings.threads)
         // Fail before training, not at the first forecast, where the CPU cannot run the precision
-        // (int8 without AVX-512 VNNI); training itself is fp32 either way.
-        if settings.inferencePrecision != .fp32 { try net.setInferencePrecision(settings.inferencePrecision) }
+        // (int8 without AVX-512 VNNI). Training and its validation loss stay fp32 either way.
+        guard settings.inferencePrecision.isAvailable else {
+            throw LSTMError(CLSTM_ENODEV, "inference precision \(settings.inferencePrecision.rawValue)")
+        }
+        let net = try LSTMNetwork(shape: shape, seed: settings.seed, threads: settings.threads)
         let reason = try model.run(net, series: series, trainEnd: trainEnd, steps: settings.trainingSteps,
                                    learningRate: settings.learningRate, recentFrom: nil)
         guard let reason else {
